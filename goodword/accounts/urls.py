@@ -1,0 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from goodword.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("link/<str:token>/", views.token_login, name="token_login"),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,54 @@
+import click
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  goodword serve                  open the app in your browser
+  goodword serve --port 8123 --no-browser
+"""
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep loopback unless you host Goodword for others.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--no-browser", is_flag=True, help="Print the sign-in link without opening a browser.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads of the WSGI server.")
+def serve(host, port, no_browser, threads):
+    """Start Goodword's web app under a production WSGI server (waitress).
+
+    Pending migrations are applied first. In local mode a one-time sign-in link
+    is printed (and opened): it signs this browser in and then stops working.
+    """
+    from goodword.cli import _django
+
+    _django.setup()
+    import waitress
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+    from django.urls import reverse
+
+    application = get_wsgi_application()
+    server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword")
+    shown_host = f"[{host}]" if ":" in host else host
+    base = f"http://{shown_host}:{server.effective_port}"
+    if settings.GOODWORD_MODE == "local":
+        from goodword.accounts.services import issue_login_token, local_user
+
+        token = issue_login_token(local_user())
+        url = base + reverse("accounts:token_login", args=[token])
+        click.echo(f"Goodword is running at {base}/")
+        click.echo(f"Sign in with this one-time link (valid 15 minutes):\n\n    {url}\n")
+    else:
+        url = base + "/"
+        click.echo(f"Goodword (hosted mode) is listening on {base}/")
+    click.echo("Press Ctrl+C to stop.")
+    if not no_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(0.5, webbrowser.open, args=[url]).start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+    finally:
+        server.close()

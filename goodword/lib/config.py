@@ -1,0 +1,272 @@
+"""Read Goodword's configuration from ``GOODWORD_*`` environment variables.
+
+No Django here: the settings module and the CLI both call :func:`load`, and a
+bad value must stop start-up with a message that names the variable and says
+what is accepted. Every variable read here is documented in
+``docs/configuration.md`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+MODES = ("local", "hosted")
+SECRET_KEY_FILENAME = "secret_key"
+SQLITE_FILENAME = "goodword.sqlite3"
+
+
+class ConfigError(Exception):
+    """A GOODWORD_* variable holds a value Goodword cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    mode: str
+    debug: bool
+    secret_key: str
+    database: dict
+    allowed_hosts: list[str]
+    time_zone: str
+    cli_user: str
+    email_from: str
+
+    @property
+    def hosted(self) -> bool:
+        return self.mode == "hosted"
+
+
+def parse_bool(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(
+        f"{name}={raw!r} is not a boolean; use one of: true, false, 1, 0, yes, no, on, off."
+    )
+
+
+def default_home() -> Path:
+    # Imported here so that `goodword --help` stays cheap.
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("goodword", appauthor=False))
+
+
+def resolve_home(raw: str | None) -> Path:
+    home = Path(raw).expanduser() if raw else default_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"GOODWORD_HOME={str(home)!r} cannot be created ({exc.strerror}); "
+            "point it at a folder you can write to."
+        ) from None
+    if not home.is_dir():
+        raise ConfigError(f"GOODWORD_HOME={str(home)!r} is not a folder; point it at a folder.")
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"GOODWORD_HOME={str(home)!r} is not writable; point it at a folder you can write to."
+        )
+    return home
+
+
+def parse_database_url(raw: str | None, home: Path) -> dict:
+    """Turn GOODWORD_DATABASE_URL into a Django DATABASES['default'] entry."""
+    if not raw:
+        return sqlite_database(home / SQLITE_FILENAME)
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # As elsewhere: sqlite:////abs/file is absolute, sqlite:///rel/file is relative.
+        path = unquote(raw.split("://", 1)[1])[1:] if "://" in raw else ""
+        if not path:
+            raise ConfigError(
+                "GOODWORD_DATABASE_URL='sqlite://' has no file path; "
+                "use sqlite:////absolute/path/goodword.sqlite3."
+            )
+        return sqlite_database(Path(path).expanduser())
+    if scheme in ("postgres", "postgresql"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(
+                f"GOODWORD_DATABASE_URL={redact(raw)!r} names no database; "
+                "use postgresql://user:password@host:5432/dbname."
+            )
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(
+                f"GOODWORD_DATABASE_URL={redact(raw)!r} has a port that is not a number."
+            ) from None
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ConfigError(
+        f"GOODWORD_DATABASE_URL has the unknown scheme {scheme or '(none)'!r}; "
+        "accepted: sqlite:////path/to/file.sqlite3 or postgresql://user@host:5432/dbname."
+    )
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+def sqlite_database(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so two writers queue on
+            # the busy timeout instead of failing mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 10,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=10000;"
+            ),
+        },
+    }
+
+
+def read_secret_key(env: dict, home: Path, mode: str) -> str:
+    if env.get("GOODWORD_SECRET_KEY"):
+        key = env["GOODWORD_SECRET_KEY"]
+        if len(key) < 32:
+            raise ConfigError("GOODWORD_SECRET_KEY is shorter than 32 characters; use a long random value.")
+        return key
+    if env.get("GOODWORD_SECRET_KEY_FILE"):
+        path = Path(env["GOODWORD_SECRET_KEY_FILE"]).expanduser()
+        try:
+            key = path.read_text().strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"GOODWORD_SECRET_KEY_FILE={str(path)!r} cannot be read ({exc.strerror})."
+            ) from None
+        if len(key) < 32:
+            raise ConfigError(
+                f"GOODWORD_SECRET_KEY_FILE={str(path)!r} holds fewer than 32 characters."
+            )
+        return key
+    if mode == "hosted":
+        raise ConfigError(
+            "GOODWORD_MODE=hosted needs GOODWORD_SECRET_KEY or GOODWORD_SECRET_KEY_FILE; "
+            "a hosted instance never generates its own key."
+        )
+    return local_secret_key(home)
+
+
+def local_secret_key(home: Path) -> str:
+    """Generate the key once and keep it beside the data, readable by the owner only."""
+    path = home / SECRET_KEY_FILENAME
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(path, flags, stat.S_IRUSR | stat.S_IWUSR)
+    except FileExistsError:
+        # Another process wrote it first: use theirs.
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def machine_time_zone() -> str:
+    """The IANA name of this machine's zone, or UTC when it cannot be told."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and tz in zoneinfo.available_timezones():
+        return tz
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        name = target.split("zoneinfo/", 1)[1]
+        if name in zoneinfo.available_timezones():
+            return name
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+        if name in zoneinfo.available_timezones():
+            return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+def parse_time_zone(raw: str | None) -> str:
+    if not raw:
+        return machine_time_zone()
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"GOODWORD_TIME_ZONE={raw!r} is not a known time zone; use an IANA name such as Europe/Paris."
+        ) from None
+    return raw
+
+
+def parse_mode(raw: str | None) -> str:
+    mode = (raw or "local").strip().lower()
+    if mode not in MODES:
+        raise ConfigError(f"GOODWORD_MODE={raw!r} is not a mode; accepted: local, hosted.")
+    return mode
+
+
+def parse_hosts(raw: str | None, mode: str) -> list[str]:
+    if raw is None:
+        if mode == "hosted":
+            raise ConfigError(
+                "GOODWORD_MODE=hosted needs GOODWORD_ALLOWED_HOSTS, e.g. refs.example.org."
+            )
+        return ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    if not hosts:
+        raise ConfigError("GOODWORD_ALLOWED_HOSTS is empty; give a comma-separated list of host names.")
+    return hosts
+
+
+def load(env: dict | None = None) -> Config:
+    env = os.environ if env is None else env
+    mode = parse_mode(env.get("GOODWORD_MODE"))
+    home = resolve_home(env.get("GOODWORD_HOME"))
+    return Config(
+        home=home,
+        mode=mode,
+        debug=parse_bool("GOODWORD_DEBUG", env.get("GOODWORD_DEBUG"), default=False),
+        secret_key=read_secret_key(env, home, mode),
+        database=parse_database_url(env.get("GOODWORD_DATABASE_URL"), home),
+        allowed_hosts=parse_hosts(env.get("GOODWORD_ALLOWED_HOSTS"), mode),
+        time_zone=parse_time_zone(env.get("GOODWORD_TIME_ZONE")),
+        cli_user=(env.get("GOODWORD_USER") or "me").strip() or "me",
+        email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
+    )

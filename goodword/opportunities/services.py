@@ -1,0 +1,108 @@
+"""Opportunity, stage, interview and slate operations for the web app, CLI and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from goodword.lib.listing_state import listing_state
+from goodword.opportunities.models import Interview, Listing, Opportunity, Stage, StageChange
+from goodword.references.models import Status
+from goodword.timeline.models import Event
+
+
+def today():
+    return timezone.localdate()
+
+
+@transaction.atomic
+def create_opportunity(owner, *, stage=Stage.LEAD, stage_on: dt.date | None = None, **fields) -> Opportunity:
+    opportunity = Opportunity(owner=owner, **fields)
+    opportunity.full_clean()
+    opportunity.save()
+    change = StageChange(opportunity=opportunity, stage=stage, changed_on=stage_on or today())
+    change.full_clean()
+    change.save()
+    opportunity.forget_stage()
+    return opportunity
+
+
+def update_opportunity(opportunity: Opportunity, **fields) -> Opportunity:
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def change_stage(opportunity: Opportunity, stage: str, *, on: dt.date | None = None, note: str = "") -> StageChange:
+    on = on or today()
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"“{stage}” is not a stage; choose one of: {', '.join(Stage.values)}."})
+    previous = opportunity.stage_changes.order_by("-changed_on", "-id").first()
+    if previous and on < previous.changed_on:
+        raise ValidationError(
+            {"changed_on": f"{on:%d %b %Y} is before the previous change ({previous.get_stage_display()} "
+                           f"on {previous.changed_on:%d %b %Y}); stage dates must move forward."}
+        )
+    if previous and previous.stage == stage:
+        raise ValidationError({"stage": f"The opportunity is already at “{previous.get_stage_display()}”."})
+    change = StageChange(opportunity=opportunity, stage=stage, changed_on=on, note=note)
+    change.full_clean()
+    change.save()
+    opportunity.forget_stage()
+    return change
+
+
+def save_interview(interview: Interview) -> Interview:
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def add_to_slate(opportunity: Opportunity, reference) -> Listing:
+    if reference.owner_id != opportunity.owner_id:
+        raise ValidationError("That reference is not in your reference book.")
+    if reference.status == Status.DO_NOT_USE:
+        raise ValidationError(f"{reference.name} is marked do-not-use; change their status first.")
+    if opportunity.listings.filter(reference=reference).exists():
+        raise ValidationError(f"{reference.name} is already on the slate for {opportunity}.")
+    last = opportunity.listings.aggregate(last=Max("position"))["last"]
+    listing = Listing.objects.create(
+        opportunity=opportunity, reference=reference, position=0 if last is None else last + 1
+    )
+    return listing
+
+
+def remove_from_slate(listing: Listing) -> None:
+    listing.delete()
+
+
+@transaction.atomic
+def move_listing(listing: Listing, offset: int) -> None:
+    """Move a listing up (offset -1) or down (+1) the slate, renumbering it 0..n-1."""
+    slate = list(Listing.objects.select_for_update().filter(opportunity_id=listing.opportunity_id))
+    index = next(i for i, row in enumerate(slate) if row.pk == listing.pk)
+    target = max(0, min(len(slate) - 1, index + offset))
+    slate.insert(target, slate.pop(index))
+    for position, row in enumerate(slate):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+
+
+def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
+    """The slate in order, each listing with its derived state; two queries."""
+    listings = list(opportunity.listings.select_related("reference"))
+    events_by_reference: dict[int, list] = {}
+    for reference_id, kind, occurred_at in Event.objects.filter(
+        opportunity=opportunity, reference_id__in=[row.reference_id for row in listings]
+    ).values_list("reference_id", "kind", "occurred_at"):
+        events_by_reference.setdefault(reference_id, []).append((kind, occurred_at))
+    return [(row, listing_state(events_by_reference.get(row.reference_id, []))) for row in listings]

@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.urls import reverse
+
+from goodword.core.models import OwnedQuerySet
+
+
+class Relationship(models.TextChoices):
+    MANAGER = "manager", "Manager"
+    SKIP_LEVEL = "skip_level", "Skip-level manager"
+    PEER = "peer", "Peer"
+    DIRECT_REPORT = "direct_report", "Direct report"
+    CLIENT = "client", "Client"
+    MENTOR = "mentor", "Mentor"
+    PROFESSOR = "professor", "Professor"
+    HR_VERIFIER = "hr_verifier", "HR verifier"
+    OTHER = "other", "Other"
+
+
+MANAGER_KINDS = {Relationship.MANAGER, Relationship.SKIP_LEVEL}
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RESTING = "resting", "Resting"
+    RETIRED = "retired", "Retired"
+    DO_NOT_USE = "do_not_use", "Do not use"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    TEXT = "text", "Text message"
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    LINKEDIN = "linkedin", "LinkedIn"
+    PORTAL = "portal", "Reference portal"
+    OTHER = "other", "Other"
+
+
+def validate_short_list(value, item_max=300, count_max=50):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("Give a list of short texts.")
+    if len(value) > count_max:
+        raise ValidationError(f"Keep it to {count_max} items or fewer.")
+    for item in value:
+        if len(item) > item_max:
+            raise ValidationError(f"“{item[:40]}…” is longer than {item_max} characters.")
+
+
+def validate_email_list(value):
+    validate_short_list(value, item_max=254, count_max=10)
+    for item in value:
+        try:
+            validate_email(item)
+        except ValidationError:
+            raise ValidationError(f"“{item}” is not a valid email address.") from None
+
+
+def validate_phone_list(value):
+    validate_short_list(value, item_max=40, count_max=10)
+    allowed = set("0123456789+-(). /x")
+    for item in value:
+        if not any(ch.isdigit() for ch in item) or set(item) - allowed:
+            raise ValidationError(
+                f"“{item}” is not a phone number; use digits, spaces and + - ( ) . only."
+            )
+
+
+class ReferenceQuerySet(OwnedQuerySet):
+    def usable(self):
+        return self.exclude(status=Status.DO_NOT_USE)
+
+
+class Reference(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="references")
+    name = models.CharField(max_length=200)
+    emails = models.JSONField(default=list, blank=True, validators=[validate_email_list])
+    phones = models.JSONField(default=list, blank=True, validators=[validate_phone_list])
+    title = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    relationship = models.CharField(max_length=20, choices=Relationship, default=Relationship.OTHER)
+    known_since = models.DateField(null=True, blank=True)
+    how_we_met = models.TextField(max_length=2000, blank=True)
+    vouches_for = models.JSONField(
+        default=list, blank=True, validators=[validate_short_list],
+        help_text="Skills, projects and achievements they can speak to.",
+    )
+    likes = models.TextField(max_length=2000, blank=True, help_text="Things they like; gift preferences.")
+    preferred_channel = models.CharField(max_length=20, choices=Channel, blank=True)
+    preferred_hours = models.CharField(max_length=200, blank=True)
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_scope = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    notes = models.TextField(max_length=20000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("references:detail", args=[self.pk])
+
+    @property
+    def primary_email(self):
+        return self.emails[0] if self.emails else ""
+
+    @property
+    def primary_phone(self):
+        return self.phones[0] if self.phones else ""
+
+    @property
+    def is_hr_verifier(self):
+        return self.relationship == Relationship.HR_VERIFIER
+
+    def as_dict(self):
+        """The stable JSON shape (docs/cli.md), shared by the CLI and the API."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "emails": list(self.emails),
+            "phones": list(self.phones),
+            "title": self.title,
+            "organisation": self.organisation,
+            "relationship": self.relationship,
+            "known_since": self.known_since.isoformat() if self.known_since else None,
+            "how_we_met": self.how_we_met,
+            "vouches_for": list(self.vouches_for),
+            "likes": self.likes,
+            "preferred_channel": self.preferred_channel or None,
+            "preferred_hours": self.preferred_hours,
+            "consent_given_on": self.consent_given_on.isoformat() if self.consent_given_on else None,
+            "consent_scope": self.consent_scope,
+            "status": self.status,
+            "notes": self.notes,
+        }

@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import models
+
+from goodword.core.models import OwnedQuerySet
+from goodword.references.models import Channel
+
+
+class EventKind(models.TextChoices):
+    PERMISSION_ASKED = "permission_asked", "Asked permission"
+    AGREED = "agreed", "Agreed to be a reference"
+    DECLINED = "declined", "Declined to be a reference"
+    HEADS_UP = "heads_up", "Heads-up sent"
+    BRIEFING = "briefing", "Briefed"
+    LETTER_REQUESTED = "letter_requested", "Letter requested"
+    DRAFT_PROVIDED = "draft_provided", "Letter draft provided"
+    LETTER_SENT = "letter_sent", "Letter sent"
+    EMPLOYER_CONTACTED = "employer_contacted", "Employer contacted them"
+    OUTCOME_SHARED = "outcome_shared", "Outcome shared"
+    THANKED = "thanked", "Thanked"
+    GIFT = "gift", "Gift sent"
+    KEEP_IN_TOUCH = "keep_in_touch", "Kept in touch"
+    APOLOGY = "apology", "Apologised"
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+    NOTE = "note", "Note"
+
+
+class EventQuerySet(OwnedQuerySet):
+    pass
+
+
+class Event(models.Model):
+    """One fact on a reference's timeline. Listing states are derived from these."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events")
+    reference = models.ForeignKey("references.Reference", on_delete=models.CASCADE, related_name="events")
+    # Deleting an opportunity keeps the reference's history of what was said.
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind)
+    channel = models.CharField(max_length=20, choices=Channel, blank=True)
+    occurred_at = models.DateTimeField()
+    note = models.TextField(max_length=20000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "reference", "occurred_at"]),
+            models.Index(fields=["owner", "opportunity", "occurred_at"]),
+            models.Index(fields=["owner", "occurred_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.reference} ({self.occurred_at:%Y-%m-%d})"
+
+    def as_dict(self):
+        return {
+            "id": self.pk,
+            "reference_id": self.reference_id,
+            "opportunity_id": self.opportunity_id,
+            "kind": self.kind,
+            "channel": self.channel or None,
+            "occurred_at": self.occurred_at.isoformat(),
+            "note": self.note,
+        }
