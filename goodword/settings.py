@@ -113,9 +113,9 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail Goodword sends on its own behalf; per-user SMTP for outreach is configured per account.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = CONFIG.email_from
-EMAIL_TIMEOUT = 20
 
 LOGGING = {
     "version": 1,

@@ -5,14 +5,16 @@ import click
     epilog="""\b
 Examples:
   goodword serve                  open the app in your browser
+  goodword serve --demo           the same, with a realistic sample loaded
   goodword serve --port 8123 --no-browser
 """
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep loopback unless you host Goodword for others.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--no-browser", is_flag=True, help="Print the sign-in link without opening a browser.")
+@click.option("--demo", is_flag=True, help="Load the demo sample first (once) so there is something to look at.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads of the WSGI server.")
-def serve(host, port, no_browser, threads):
+def serve(host, port, no_browser, demo, threads):
     """Start Goodword's web app under a production WSGI server (waitress).
 
     Pending migrations are applied first. In local mode a one-time sign-in link
@@ -23,9 +25,17 @@ def serve(host, port, no_browser, threads):
     _django.setup()
     import waitress
     from django.conf import settings
+    from django.core.checks import run_checks
     from django.core.wsgi import get_wsgi_application
     from django.urls import reverse
 
+    refuse_to_start_on_configuration_errors(run_checks(include_deployment_checks=settings.GOODWORD_MODE == "hosted"))
+    if demo:
+        from goodword.cli._django import current_user
+        from goodword.core.demo import load_demo
+
+        if load_demo(current_user()):
+            click.echo("Loaded the demo sample.")
     application = get_wsgi_application()
     server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword")
     shown_host = f"[{host}]" if ":" in host else host
@@ -52,3 +62,10 @@ def serve(host, port, no_browser, threads):
         click.echo("\nStopped.")
     finally:
         server.close()
+
+
+def refuse_to_start_on_configuration_errors(messages):
+    for message in messages:
+        if message.is_serious():
+            raise click.ClickException(f"{message.id}: {message.msg} {message.hint or ''}".strip())
+        click.echo(f"Warning {message.id}: {message.msg}", err=True)

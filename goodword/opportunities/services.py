@@ -106,3 +106,17 @@ def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
     ).values_list("reference_id", "kind", "occurred_at"):
         events_by_reference.setdefault(reference_id, []).append((kind, occurred_at))
     return [(row, listing_state(events_by_reference.get(row.reference_id, []))) for row in listings]
+
+
+@transaction.atomic
+def delete_opportunity(opportunity: Opportunity) -> None:
+    """Delete an opportunity with its stage history, interviews and slate.
+
+    Its events stay on the references' timelines, unlinked (Event.opportunity
+    is SET_NULL): what was said to a reference remains true.
+    """
+    opportunity.delete()
+
+
+def delete_interview(interview: Interview) -> None:
+    interview.delete()

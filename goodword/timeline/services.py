@@ -20,3 +20,8 @@ def log_event(owner, reference, kind, *, opportunity=None, channel="", occurred_
     event.full_clean()
     event.save()
     return event
+
+
+def delete_event(event: Event) -> None:
+    """Remove a mistaken entry; listing states are derived, so they follow."""
+    event.delete()

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from goodword.timeline import views
+
 app_name = "timeline"
-urlpatterns = []
+urlpatterns = [
+    path("references/<int:pk>/log/", views.log_event, name="log"),
+    path("events/<int:pk>/delete/", views.event_delete, name="delete"),
+]

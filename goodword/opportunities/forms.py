@@ -1,0 +1,89 @@
+from django import forms
+from django.utils import timezone
+
+from goodword.opportunities.models import PIPELINE, Interview, Opportunity, Stage
+from goodword.references.forms import date_input
+from goodword.references.models import Reference
+from goodword.timeline.forms import datetime_input
+
+OPPORTUNITY_FIELDS = [
+    "company", "role", "posting_url", "posting_text", "references_wanted",
+    "checker_name", "checker_email", "checker_phone", "start_date", "announced_on", "notes",
+]
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = OPPORTUNITY_FIELDS
+        widgets = {
+            "posting_text": forms.Textarea(attrs={"rows": 8}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "start_date": date_input(),
+            "announced_on": date_input(),
+        }
+        labels = {"posting_url": "Posting URL", "references_wanted": "References they want"}
+        help_texts = {"posting_text": "Paste the job ad; it helps choose who can vouch for what it asks."}
+
+    def opportunity_fields(self):
+        return {name: self.cleaned_data[name] for name in OPPORTUNITY_FIELDS}
+
+
+class NewOpportunityForm(OpportunityForm):
+    stage = forms.ChoiceField(label="Stage", choices=Stage.choices, initial=Stage.LEAD)
+    stage_on = forms.DateField(label="Since", widget=date_input(), required=False, help_text="Leave empty for today.")
+
+    field_order = ["company", "role", "stage", "stage_on"]
+
+
+class StageForm(forms.Form):
+    # Field names match the keys of the errors services.change_stage raises.
+    stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
+    changed_on = forms.DateField(label="On", widget=date_input())
+    note = forms.CharField(label="Note", required=False, max_length=500)
+
+    def __init__(self, *args, opportunity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].initial = timezone.localdate
+        current = opportunity.stage if opportunity is not None else None
+        if current in PIPELINE and current != PIPELINE[-1]:
+            # The usual next step is the likeliest choice.
+            self.fields["stage"].initial = PIPELINE[PIPELINE.index(current) + 1]
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["when", "format", "with_whom", "questions", "strong_points", "weak_points", "notes"]
+        widgets = {
+            "when": datetime_input(),
+            "questions": forms.Textarea(attrs={"rows": 4}),
+            "strong_points": forms.Textarea(attrs={"rows": 3}),
+            "weak_points": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "strong_points": "What went well and the references can confirm.",
+            "weak_points": "Doubts the interviewers had that a reference can answer.",
+        }
+
+
+class SlateAddForm(forms.Form):
+    reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none())
+
+    def __init__(self, *args, user, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reference"]
+        # Any of the user's own references is accepted, so that a duplicate or a
+        # do-not-use reference reaches services.add_to_slate and its clear
+        # message; the menu only offers the ones that make sense.
+        field.queryset = Reference.objects.for_user(user)
+        self.offered = list(
+            Reference.objects.for_user(user).usable().exclude(listings__opportunity=opportunity).only(
+                "id", "name", "organisation", "relationship"
+            )
+        )
+        field.widget.choices = [("", "Choose a reference…")] + [
+            (ref.pk, f"{ref.name} ({ref.get_relationship_display()}{', ' + ref.organisation if ref.organisation else ''})")
+            for ref in self.offered
+        ]

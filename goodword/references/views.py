@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from goodword.lib.listing_state import listing_state, state_label
+from goodword.opportunities.models import Listing, Opportunity
+from goodword.references import services
+from goodword.references.forms import ReferenceFilterForm, ReferenceForm
+from goodword.references.models import Reference
+from goodword.timeline.forms import EventForm
+from goodword.timeline.models import Event
+
+PAGE_SIZE = 50
+
+
+def reference_list(request):
+    filters = ReferenceFilterForm(request.GET or None)
+    last_contact = Event.objects.filter(reference=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    references = filters.filter(
+        Reference.objects.for_user(request.user).annotate(
+            listing_count=Count("listings"), last_contact=Subquery(last_contact)
+        )
+    )
+    page = Paginator(references, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "references/list.html", {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "has_any": filters.is_filtered or page.paginator.count > 0,
+    })
+
+
+def get_reference(request, pk):
+    return get_object_or_404(Reference.objects.for_user(request.user), pk=pk)
+
+
+def detail_context(request, reference, *, event_form=None, logged=None):
+    """Everything the reference page shows, in a fixed number of queries.
+
+    The timeline events are fetched once and also give each listing its
+    derived state, so the page never asks the database per listing.
+    """
+    events = list(
+        Event.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
+    )
+    listings = list(
+        Listing.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
+    )
+    stages = dict(
+        Opportunity.objects.for_user(request.user)
+        .filter(pk__in=[row.opportunity_id for row in listings])
+        .values_list("pk", "stage")
+    )
+    rows = []
+    for listing in listings:
+        listing.opportunity.stage = stages.get(listing.opportunity_id)
+        state = listing_state(
+            (event.kind, event.occurred_at) for event in events if event.opportunity_id == listing.opportunity_id
+        )
+        rows.append({"listing": listing, "state": state, "state_label": state_label(state)})
+    return {
+        "reference": reference,
+        "events": events,
+        "listings": rows,
+        "event_form": event_form or EventForm(user=request.user),
+        "logged": logged,
+    }
+
+
+def reference_detail(request, pk):
+    reference = get_reference(request, pk)
+    return render(request, "references/detail.html", detail_context(request, reference))
+
+
+@require_http_methods(["GET", "POST"])
+def reference_create(request):
+    form = ReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reference = services.create_reference(request.user, **form.reference_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {reference.name}.")
+            return redirect(reference)
+    return render(request, "references/form.html", {"form": form, "reference": None})
+
+
+@require_http_methods(["GET", "POST"])
+def reference_edit(request, pk):
+    reference = get_reference(request, pk)
+    form = ReferenceForm(request.POST or None, instance=reference)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh copy: the form has already written its values onto
+            # `reference`, and a failed save must not leave them half-applied.
+            services.update_reference(get_reference(request, pk), **form.reference_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {form.cleaned_data['name']}.")
+            return redirect("references:detail", pk=pk)
+    return render(request, "references/form.html", {"form": form, "reference": reference})
+
+
+@require_http_methods(["GET", "POST"])
+def reference_delete(request, pk):
+    reference = get_reference(request, pk)
+    if request.method == "POST":
+        name = reference.name
+        events = services.delete_reference(reference)
+        messages.success(request, f"Deleted {name} and {events} timeline event{'' if events == 1 else 's'}.")
+        return redirect("references:list")
+    counts = Reference.objects.filter(pk=reference.pk).aggregate(
+        events=Count("events", distinct=True), listings=Count("listings", distinct=True)
+    )
+    return render(request, "references/confirm_delete.html", {"reference": reference, **counts})

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils import timezone
+
+from goodword.opportunities.models import Opportunity
+from goodword.references.models import Channel
+from goodword.timeline.models import EventKind
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def datetime_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+
+class EventForm(forms.Form):
+    """Log one interaction in a single step; services.log_event does the rest."""
+
+    kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices])
+    occurred_at = forms.DateTimeField(
+        label="When", required=False, widget=datetime_input(), help_text="Leave empty for now."
+    )
+    opportunity = forms.ModelChoiceField(
+        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None"
+    )
+    note = forms.CharField(label="Note", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
+        super().__init__(*args, **kwargs)
+        # Only the user's own opportunities can be chosen, or even named.
+        self.fields["opportunity"].queryset = Opportunity.objects.for_user(user).order_by("company", "role")
+
+    def event_fields(self):
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "channel": data["channel"],
+            "occurred_at": data["occurred_at"],
+            "opportunity": data["opportunity"],
+            "note": data["note"],
+        }

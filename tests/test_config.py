@@ -1,0 +1,138 @@
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from django.core.checks import run_checks
+from django.db import connection
+
+from goodword.lib import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(tmp_path, **env):
+    return config.load({"GOODWORD_HOME": str(tmp_path), **env})
+
+
+def test_every_variable_the_code_reads_is_documented():
+    read = set()
+    for path in (ROOT / "goodword").rglob("*.py"):
+        read |= set(re.findall(r"GOODWORD_[A-Z_]+[A-Z]", path.read_text()))
+    documented = set(re.findall(r"`(GOODWORD_[A-Z_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
+    # Settings names that merely mirror a variable (GOODWORD_CLI_USER…) are not variables.
+    settings_only = {"GOODWORD_CLI_USER"}
+    assert read - settings_only - documented == set()
+
+
+def test_default_database_is_a_sqlite_file_in_the_home_folder(tmp_path):
+    loaded = load(tmp_path)
+    assert loaded.database["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded.database["NAME"] == str(tmp_path / "goodword.sqlite3")
+
+
+def test_postgresql_url_becomes_a_psycopg_database(tmp_path):
+    loaded = load(tmp_path, GOODWORD_DATABASE_URL="postgresql://ann:s%40cret@db.internal:6543/refs?sslmode=require")
+    db = loaded.database
+    assert (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "django.db.backends.postgresql", "refs", "ann", "s@cret", "db.internal", "6543",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_absolute_sqlite_url_is_honoured(tmp_path):
+    loaded = load(tmp_path, GOODWORD_DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")
+    assert loaded.database["NAME"] == f"{tmp_path}/other.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"GOODWORD_DATABASE_URL": "mysql://root@localhost/refs"}, "GOODWORD_DATABASE_URL has the unknown scheme 'mysql'"),
+        ({"GOODWORD_DATABASE_URL": "postgresql://localhost"}, "names no database"),
+        ({"GOODWORD_DATABASE_URL": "postgresql://localhost:port/x"}, "port that is not a number"),
+        ({"GOODWORD_DEBUG": "maybe"}, "GOODWORD_DEBUG='maybe' is not a boolean"),
+        ({"GOODWORD_MODE": "cloud"}, "GOODWORD_MODE='cloud' is not a mode"),
+        ({"GOODWORD_TIME_ZONE": "Mars/Olympus"}, "GOODWORD_TIME_ZONE='Mars/Olympus' is not a known time zone"),
+        ({"GOODWORD_SECRET_KEY": "short"}, "GOODWORD_SECRET_KEY is shorter than 32"),
+        ({"GOODWORD_MODE": "hosted", "GOODWORD_ALLOWED_HOSTS": "refs.example.org"}, "needs GOODWORD_SECRET_KEY"),
+        ({"GOODWORD_MODE": "hosted", "GOODWORD_SECRET_KEY": "k" * 40}, "needs GOODWORD_ALLOWED_HOSTS"),
+    ],
+)
+def test_bad_values_stop_start_up_naming_the_variable(tmp_path, env, message):
+    with pytest.raises(config.ConfigError, match=re.escape(message)):
+        load(tmp_path, **env)
+
+
+def test_home_that_cannot_be_created_is_refused(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(config.ConfigError, match="GOODWORD_HOME=.*cannot be created"):
+        config.load({"GOODWORD_HOME": str(blocker / "goodword")})
+
+
+def test_home_that_is_a_file_is_refused(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    with pytest.raises(config.ConfigError, match="GOODWORD_HOME=.*(cannot be created|is not a folder)"):
+        config.load({"GOODWORD_HOME": str(a_file)})
+
+
+def test_local_secret_key_is_generated_once_and_private(tmp_path):
+    first = load(tmp_path).secret_key
+    second = load(tmp_path).secret_key
+    key_file = tmp_path / "secret_key"
+    assert first == second and len(first) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_secret_key_from_the_environment_wins_and_writes_nothing(tmp_path):
+    loaded = load(tmp_path, GOODWORD_SECRET_KEY="x" * 40)
+    assert loaded.secret_key == "x" * 40
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_secret_key_file_is_read(tmp_path):
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("y" * 48 + "\n")
+    assert load(tmp_path, GOODWORD_SECRET_KEY_FILE=str(key_file)).secret_key == "y" * 48
+
+
+@pytest.mark.django_db
+def test_sqlite_connection_runs_with_wal_busy_timeout_and_foreign_keys():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas only apply to SQLite")
+    with connection.cursor() as cursor:
+        pragmas = {}
+        for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous"):
+            cursor.execute(f"PRAGMA {name}")
+            pragmas[name] = cursor.fetchone()[0]
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000, "synchronous": 1}
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_suite_runs_on_the_database_ci_asked_for():
+    """.ci/run sets GOODWORD_TEST_EXPECT_DATABASE so that a run that silently fell back to SQLite fails."""
+    expected = os.environ.get("GOODWORD_TEST_EXPECT_DATABASE")
+    if expected is None:
+        pytest.skip("not under .ci/run")
+    assert connection.vendor == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+def test_hosted_mode_with_debug_fails_the_goodword_check(settings):
+    settings.GOODWORD_MODE = "hosted"
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = ["*"]
+    ids = {message.id for message in run_checks()}
+    assert {"goodword.E001", "goodword.W002"} <= ids
+
+
+@pytest.mark.django_db
+def test_local_mode_passes_the_goodword_checks():
+    assert not [m for m in run_checks() if m.id.startswith("goodword.")]
