@@ -1,5 +1,50 @@
+from django.db.models import Count
 from django.shortcuts import render
+
+from goodword.courtesy.chart import asked_chart_context
+from goodword.courtesy.views import ledger_context
+from goodword.opportunities.models import CLOSED_STAGES, Opportunity
+from goodword.portal.services import notices_context
+from goodword.references.models import Reference, Status
+from goodword.timeline.models import Event
+
+RECENT_EVENTS = 10
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The dashboard: what you owe, new portal answers, open opportunities, the latest events.
+
+    The courtesy ledger comes first, worst first. Every part costs a fixed
+    number of queries whatever the amount of data.
+    """
+    user = request.user
+    open_opportunities = (
+        Opportunity.objects.for_user(user)
+        .exclude(stage__in=CLOSED_STAGES)
+        .annotate(slate_size=Count("listings"))
+        .order_by("-stage_since", "-id")
+    )
+    status_counts = dict(
+        Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    recent_events = (
+        Event.objects.for_user(user).select_related("reference", "opportunity")[:RECENT_EVENTS]
+    )
+    ledger = ledger_context(user)
+    # The navigation badge reads this instead of computing the ledger again.
+    request._courtesy_open_count = ledger["open_count"]
+    return render(request, "core/home.html", {
+        **ledger,
+        **asked_chart_context(user),
+        **notices_context(user),
+        "open_opportunities": list(open_opportunities),
+        "reference_total": sum(status_counts.values()),
+        "reference_counts": [
+            (label, status_counts.get(value, 0)) for value, label in Status.choices if status_counts.get(value)
+        ],
+        "recent_events": list(recent_events),
+    })
+
+
+def settings_hub(request):
+    return render(request, "core/settings.html")

@@ -44,3 +44,24 @@ def listing_state(events: Iterable[tuple[str, datetime]]) -> str:
 
 def state_label(state: str) -> str:
     return STEP_LABELS.get(state, state)
+
+
+# The draft that moves a listing on from each state (goodword/outreach draft kinds).
+NEXT_DRAFT = {
+    "listed": "permission",
+    "permission_asked": "permission",
+    "agreed": "heads_up",
+    "heads_up": "heads_up",
+    "briefing": "heads_up",
+    "letter_requested": "letter",
+    "draft_provided": "outcome",
+    "letter_sent": "outcome",
+    "employer_contacted": "outcome",
+    "outcome_shared": "thanks",
+    "thanked": "keep_in_touch",
+    "declined": "thanks",
+}
+
+
+def next_draft_kind(state: str) -> str:
+    return NEXT_DRAFT.get(state, "keep_in_touch")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from goodword.opportunities.models import PIPELINE, Interview, Opportunity, Stage
-from goodword.references.forms import date_input
+from goodword.references.forms import FieldsetsMixin, FriendlyForm, date_input
 from goodword.references.models import Reference
 from goodword.timeline.forms import datetime_input
 
@@ -12,7 +12,7 @@ OPPORTUNITY_FIELDS = [
 ]
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(FieldsetsMixin, forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = OPPORTUNITY_FIELDS
@@ -25,6 +25,12 @@ class OpportunityForm(forms.ModelForm):
         labels = {"posting_url": "Posting URL", "references_wanted": "References they want"}
         help_texts = {"posting_text": "Paste the job ad; it helps choose who can vouch for what it asks."}
 
+    fieldsets = [
+        ("The job", ["company", "role", "stage", "stage_on", "posting_url", "posting_text"]),
+        ("Reference check", ["references_wanted", "checker_name", "checker_email", "checker_phone"]),
+        ("Dates and notes", ["start_date", "announced_on", "notes"]),
+    ]
+
     def opportunity_fields(self):
         return {name: self.cleaned_data[name] for name in OPPORTUNITY_FIELDS}
 
@@ -33,13 +39,12 @@ class NewOpportunityForm(OpportunityForm):
     stage = forms.ChoiceField(label="Stage", choices=Stage.choices, initial=Stage.LEAD)
     stage_on = forms.DateField(label="Since", widget=date_input(), required=False, help_text="Leave empty for today.")
 
-    field_order = ["company", "role", "stage", "stage_on"]
 
 
-class StageForm(forms.Form):
+class StageForm(FriendlyForm, forms.Form):
     # Field names match the keys of the errors services.change_stage raises.
     stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
-    changed_on = forms.DateField(label="On", widget=date_input())
+    changed_on = forms.DateField(label="Date", widget=date_input())
     note = forms.CharField(label="Note", required=False, max_length=500)
 
     def __init__(self, *args, opportunity=None, **kwargs):
@@ -51,7 +56,7 @@ class StageForm(forms.Form):
             self.fields["stage"].initial = PIPELINE[PIPELINE.index(current) + 1]
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(FriendlyForm, forms.ModelForm):
     class Meta:
         model = Interview
         fields = ["when", "format", "with_whom", "questions", "strong_points", "weak_points", "notes"]
@@ -68,7 +73,7 @@ class InterviewForm(forms.ModelForm):
         }
 
 
-class SlateAddForm(forms.Form):
+class SlateAddForm(FriendlyForm, forms.Form):
     reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none())
 
     def __init__(self, *args, user, opportunity, **kwargs):

@@ -120,3 +120,21 @@ def delete_opportunity(opportunity: Opportunity) -> None:
 
 def delete_interview(interview: Interview) -> None:
     interview.delete()
+
+
+def reference_listings_with_states(reference) -> list[tuple[Listing, str]]:
+    """Every listing of one reference, newest first, each with its derived state; three queries.
+
+    The opportunities come through with_stage() so that showing each one's
+    stage costs no query per listing.
+    """
+    listings = list(Listing.objects.filter(reference=reference).order_by("-created_at", "-id"))
+    opportunities = Opportunity.objects.with_stage().in_bulk([row.opportunity_id for row in listings])
+    events_by_opportunity: dict[int, list] = {}
+    for opportunity_id, kind, occurred_at in Event.objects.filter(
+        reference=reference, opportunity_id__in=list(opportunities)
+    ).values_list("opportunity_id", "kind", "occurred_at"):
+        events_by_opportunity.setdefault(opportunity_id, []).append((kind, occurred_at))
+    for row in listings:
+        row.opportunity = opportunities[row.opportunity_id]
+    return [(row, listing_state(events_by_opportunity.get(row.opportunity_id, []))) for row in listings]

@@ -37,7 +37,32 @@ class LinesField(forms.Field):
         return self.to_python(initial) != self.to_python(data)
 
 
-class ReferenceForm(forms.ModelForm):
+class FriendlyForm:
+    """What includes/form_fields.html expects of every form here."""
+
+    def __init__(self, *args, **kwargs):
+        # The layout sets labels apart already; Django's trailing colon is noise.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def invalid_fields(self):
+        return [field for field in self.visible_fields() if field.errors]
+
+
+class FieldsetsMixin(FriendlyForm):
+    """Group a form's fields under legends; includes/form_fields.html renders them."""
+
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    def grouped_fields(self):
+        # A subclass may drop or add fields; each fieldset shows the ones present.
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
+
+
+class ReferenceForm(FieldsetsMixin, forms.ModelForm):
     emails = LinesField(label="Email addresses", help_text="One per line; the first is the one used by default.")
     phones = LinesField(label="Phone numbers", help_text="One per line.")
     vouches_for = LinesField(
@@ -71,12 +96,20 @@ class ReferenceForm(forms.ModelForm):
             "consent_scope": "For example: any engineering role, or only this year's search.",
         }
 
+    fieldsets = [
+        ("Who they are", ["name", "title", "organisation", "relationship", "status"]),
+        ("How to reach them", ["emails", "phones", "preferred_channel", "preferred_hours"]),
+        ("What they can say about you", ["known_since", "how_we_met", "vouches_for"]),
+        ("Consent to be listed", ["consent_given_on", "consent_scope"]),
+        ("Personal", ["likes", "notes"]),
+    ]
+
     # The fields that services.create_reference/update_reference accept.
     def reference_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReferenceFilterForm(forms.Form):
+class ReferenceFilterForm(FriendlyForm, forms.Form):
     q = forms.CharField(label="Name or organisation", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
     relationship = forms.ChoiceField(

@@ -5,8 +5,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from goodword.lib.listing_state import listing_state, state_label
-from goodword.opportunities.models import Listing, Opportunity
+from goodword.lib.listing_state import state_label
+from goodword.opportunities.services import reference_listings_with_states
+from goodword.outreach.services import recent_messages
 from goodword.references import services
 from goodword.references.forms import ReferenceFilterForm, ReferenceForm
 from goodword.references.models import Reference
@@ -22,7 +23,7 @@ def reference_list(request):
     references = filters.filter(
         Reference.objects.for_user(request.user).annotate(
             listing_count=Count("listings"), last_contact=Subquery(last_contact)
-        )
+        ).order_by("name", "id")
     )
     page = Paginator(references, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -40,35 +41,19 @@ def get_reference(request, pk):
 
 
 def detail_context(request, reference, *, event_form=None, logged=None):
-    """Everything the reference page shows, in a fixed number of queries.
-
-    The timeline events are fetched once and also give each listing its
-    derived state, so the page never asks the database per listing.
-    """
-    events = list(
-        Event.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
-    )
-    listings = list(
-        Listing.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
-    )
-    stages = dict(
-        Opportunity.objects.for_user(request.user)
-        .filter(pk__in=[row.opportunity_id for row in listings])
-        .values_list("pk", "stage")
-    )
-    rows = []
-    for listing in listings:
-        listing.opportunity.stage = stages.get(listing.opportunity_id)
-        state = listing_state(
-            (event.kind, event.occurred_at) for event in events if event.opportunity_id == listing.opportunity_id
-        )
-        rows.append({"listing": listing, "state": state, "state_label": state_label(state)})
+    """Everything the reference page shows, in a fixed number of queries."""
+    events = Event.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
+    listings = [
+        {"listing": listing, "state": state, "state_label": state_label(state)}
+        for listing, state in reference_listings_with_states(reference)
+    ]
     return {
         "reference": reference,
-        "events": events,
-        "listings": rows,
+        "events": list(events),
+        "listings": listings,
         "event_form": event_form or EventForm(user=request.user),
         "logged": logged,
+        "outbox_messages": recent_messages(reference),
     }
 
 
@@ -94,6 +79,7 @@ def reference_create(request):
 @require_http_methods(["GET", "POST"])
 def reference_edit(request, pk):
     reference = get_reference(request, pk)
+    heading = reference.name
     form = ReferenceForm(request.POST or None, instance=reference)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +91,7 @@ def reference_edit(request, pk):
         else:
             messages.success(request, f"Saved {form.cleaned_data['name']}.")
             return redirect("references:detail", pk=pk)
-    return render(request, "references/form.html", {"form": form, "reference": reference})
+    return render(request, "references/form.html", {"form": form, "reference": reference, "heading": heading})
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,7 +102,7 @@ def reference_delete(request, pk):
         events = services.delete_reference(reference)
         messages.success(request, f"Deleted {name} and {events} timeline event{'' if events == 1 else 's'}.")
         return redirect("references:list")
-    counts = Reference.objects.filter(pk=reference.pk).aggregate(
+    counts = Reference.objects.for_user(request.user).filter(pk=reference.pk).aggregate(
         events=Count("events", distinct=True), listings=Count("listings", distinct=True)
     )
     return render(request, "references/confirm_delete.html", {"reference": reference, **counts})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from goodword.opportunities.models import Opportunity
+from goodword.references.forms import FriendlyForm
 from goodword.references.models import Channel
 from goodword.timeline.models import EventKind
 
@@ -12,7 +13,7 @@ def datetime_input():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
 
 
-class EventForm(forms.Form):
+class EventForm(FriendlyForm, forms.Form):
     """Log one interaction in a single step; services.log_event does the rest."""
 
     kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)

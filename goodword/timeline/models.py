@@ -51,6 +51,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["owner", "reference", "occurred_at"]),
             models.Index(fields=["owner", "opportunity", "occurred_at"]),
+            # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py).
+            models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at"], name="timeline_ledger_cover"),
             models.Index(fields=["owner", "occurred_at"]),
         ]
 

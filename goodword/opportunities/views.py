@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from goodword.courtesy.services import fatigue_warning
+from goodword.lib.listing_state import next_draft_kind, state_label
+from goodword.opportunities import services
+from goodword.opportunities.forms import InterviewForm, NewOpportunityForm, OpportunityForm, SlateAddForm, StageForm
+from goodword.opportunities.models import CLOSED_STAGES, PIPELINE, Interview, Listing, Opportunity, Stage
+from goodword.timeline.models import Event
+
+# The pipeline in the order a search moves, closed outcomes last.
+STAGE_ORDER = [*PIPELINE, Stage.REJECTED, Stage.WITHDRAWN, Stage.DECLINED]
+
+
+def get_opportunity(request, pk):
+    return get_object_or_404(Opportunity.objects.for_user(request.user), pk=pk)
+
+
+# POST-only actions look the object up before checking the method, so that
+# another user's id answers 404 whatever the method.
+def not_a_post(request):
+    return HttpResponseNotAllowed(["POST"]) if request.method != "POST" else None
+
+
+def opportunity_list(request):
+    stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        stage = ""
+    opportunities = Opportunity.objects.for_user(request.user).annotate(slate_size=Count("listings"))
+    if stage:
+        opportunities = opportunities.filter(stage=stage)
+    by_stage = {}
+    for opportunity in opportunities.order_by("-stage_since", "-id"):
+        by_stage.setdefault(opportunity.stage, []).append(opportunity)
+    groups = [
+        {"stage": value, "label": Stage(value).label, "closed": value in CLOSED_STAGES, "opportunities": by_stage[value]}
+        for value in STAGE_ORDER
+        if value in by_stage
+    ]
+    return render(request, "opportunities/list.html", {
+        "groups": groups,
+        "stage": stage,
+        "stage_choices": [(value, Stage(value).label) for value in STAGE_ORDER],
+    })
+
+
+# The detail page is built from three parts; each htmx action re-renders
+# only its own part, the fallback re-renders the whole page.
+
+def stage_context(opportunity, form=None, changed=None):
+    return {
+        "opportunity": opportunity,
+        "stage_changes": list(opportunity.stage_changes.all()),
+        "stage_form": form or StageForm(opportunity=opportunity),
+        "stage_changed": changed,
+    }
+
+
+def slate_context(request, opportunity, form=None, notice=""):
+    slate = [
+        {"listing": listing, "state": state, "state_label": state_label(state), "draft_kind": next_draft_kind(state)}
+        for listing, state in services.slate_with_states(opportunity)
+    ]
+    return {
+        "opportunity": opportunity,
+        "slate": slate,
+        "slate_form": form or SlateAddForm(user=request.user, opportunity=opportunity),
+        "slate_notice": notice,
+    }
+
+
+def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
+    events = Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
+    return {
+        **stage_context(opportunity, stage_form),
+        **slate_context(request, opportunity, slate_form),
+        "interviews": list(opportunity.interviews.all()),
+        "events": list(events),
+    }
+
+
+def opportunity_detail(request, pk):
+    opportunity = get_opportunity(request, pk)
+    return render(request, "opportunities/detail.html", detail_context(request, opportunity))
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request):
+    form = NewOpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.create_opportunity(
+                request.user,
+                stage=form.cleaned_data["stage"],
+                stage_on=form.cleaned_data["stage_on"],
+                **form.opportunity_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {opportunity}.")
+            return redirect(opportunity)
+    return render(request, "opportunities/form.html", {"form": form, "opportunity": None})
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request, pk):
+    opportunity = get_opportunity(request, pk)
+    heading = str(opportunity)
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.update_opportunity(get_opportunity(request, pk), **form.opportunity_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {saved}.")
+            return redirect(saved)
+    return render(request, "opportunities/form.html", {"form": form, "opportunity": opportunity, "heading": heading})
+
+
+@require_http_methods(["GET", "POST"])
+def opportunity_delete(request, pk):
+    opportunity = get_opportunity(request, pk)
+    if request.method == "POST":
+        label = str(opportunity)
+        services.delete_opportunity(opportunity)
+        messages.success(request, f"Deleted {label}.")
+        return redirect("opportunities:list")
+    counts = Opportunity.objects.for_user(request.user).filter(pk=opportunity.pk).aggregate(
+        interviews=Count("interviews", distinct=True),
+        listings=Count("listings", distinct=True),
+        events=Count("events", distinct=True),
+    )
+    return render(request, "opportunities/confirm_delete.html", {"opportunity": opportunity, **counts})
+
+
+def stage_change(request, pk):
+    opportunity = get_opportunity(request, pk)
+    if refused := not_a_post(request):
+        return refused
+    form = StageForm(request.POST, opportunity=opportunity)
+    change = None
+    if form.is_valid():
+        try:
+            change = services.change_stage(
+                opportunity, form.cleaned_data["stage"], on=form.cleaned_data["changed_on"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx:
+        fresh = StageForm(opportunity=opportunity) if change else form
+        return render(request, "opportunities/detail.html#stage", stage_context(opportunity, fresh, change))
+    if change is None:
+        return render(request, "opportunities/detail.html", detail_context(request, opportunity, stage_form=form))
+    messages.success(request, f"{opportunity} is now at “{change.get_stage_display()}”.")
+    return redirect(reverse("opportunities:detail", args=[pk]) + "#stage")
+
+
+# Interviews -----------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def interview_create(request, pk):
+    opportunity = get_opportunity(request, pk)
+    form = InterviewForm(request.POST or None, instance=Interview(opportunity=opportunity))
+    return _save_interview(request, form, opportunity, created=True)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_edit(request, pk):
+    interview = get_object_or_404(Interview.objects.for_user(request.user).select_related("opportunity"), pk=pk)
+    form = InterviewForm(request.POST or None, instance=interview)
+    return _save_interview(request, form, interview.opportunity, created=False)
+
+
+def _save_interview(request, form, opportunity, *, created):
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_interview(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{'Added' if created else 'Saved'} the interview for {opportunity}.")
+            return redirect(reverse("opportunities:detail", args=[opportunity.pk]) + "#interviews")
+    return render(request, "opportunities/interview_form.html", {
+        "form": form, "opportunity": opportunity, "created": created,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def interview_delete(request, pk):
+    interview = get_object_or_404(Interview.objects.for_user(request.user).select_related("opportunity"), pk=pk)
+    opportunity = interview.opportunity
+    if request.method == "POST":
+        services.delete_interview(interview)
+        messages.success(request, f"Deleted the interview for {opportunity}.")
+        return redirect(reverse("opportunities:detail", args=[opportunity.pk]) + "#interviews")
+    return render(request, "opportunities/interview_confirm_delete.html", {"interview": interview})
+
+
+# Slate ----------------------------------------------------------------------
+
+def _slate_response(request, opportunity, *, form=None, notice=""):
+    if request.htmx:
+        return render(request, "opportunities/detail.html#slate", slate_context(request, opportunity, form, notice))
+    if form is not None and form.errors:
+        return render(request, "opportunities/detail.html", detail_context(request, opportunity, slate_form=form))
+    if notice:
+        messages.success(request, notice)
+    return redirect(reverse("opportunities:detail", args=[opportunity.pk]) + "#slate")
+
+
+def slate_add(request, pk):
+    opportunity = get_opportunity(request, pk)
+    if refused := not_a_post(request):
+        return refused
+    form = SlateAddForm(request.POST, user=request.user, opportunity=opportunity)
+    if form.is_valid():
+        reference = form.cleaned_data["reference"]
+        # Asked before the listing exists, so the warning counts this one as the next.
+        warning = fatigue_warning(reference)
+        try:
+            services.add_to_slate(opportunity, reference)
+        except ValidationError as error:
+            form.add_error("reference", error)
+        else:
+            notice = f"Added {reference.name} to the slate."
+            return _slate_response(request, opportunity, notice=f"{notice} {warning}" if warning else notice)
+    return _slate_response(request, opportunity, form=form)
+
+
+def get_listing(request, pk):
+    return get_object_or_404(Listing.objects.for_user(request.user).select_related("reference"), pk=pk)
+
+
+def slate_remove(request, pk):
+    listing = get_listing(request, pk)
+    if refused := not_a_post(request):
+        return refused
+    opportunity = get_opportunity(request, listing.opportunity_id)
+    services.remove_from_slate(listing)
+    return _slate_response(request, opportunity, notice=f"Removed {listing.reference.name} from the slate.")
+
+
+def slate_move(request, pk):
+    listing = get_listing(request, pk)
+    if refused := not_a_post(request):
+        return refused
+    opportunity = get_opportunity(request, listing.opportunity_id)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if offset is None:
+        return _slate_response(request, opportunity)
+    services.move_listing(listing, offset)
+    word = "up" if offset < 0 else "down"
+    return _slate_response(request, opportunity, notice=f"Moved {listing.reference.name} {word}.")
