@@ -7,6 +7,8 @@ Each noun is a group in its own module, loaded only when it runs, so that
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 import click
 
@@ -20,6 +22,13 @@ COMMANDS = {
     "job": ("goodword.cli.jobs", "job", "Opportunities: add, list, show, stage, interview."),
     "slate": ("goodword.cli.slate", "slate", "Which references you gave to which opportunity."),
     "log": ("goodword.cli.log", "log", "Log something that happened with a reference."),
+    "draft": ("goodword.cli.draft", "draft", "Draft a message to a reference: heads-up, letter, thanks…"),
+    "send": ("goodword.cli.send", "send", "Send a draft file through the outbox, once."),
+    "worker": ("goodword.cli.worker", "worker", "Send queued email (hosted setups)."),
+    "due": ("goodword.cli.due", "due", "What you owe your references, worst first."),
+    "portal": ("goodword.cli.portal", "portal", "A reference's private portal link: make, re-issue, revoke."),
+    "digest": ("goodword.cli.digest", "digest", "Today's digest of what you owe: print or send."),
+    "export": ("goodword.cli.export", "export", "Export your data: ics (calendar)."),
 }
 
 
@@ -43,6 +52,11 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `goodword ref list | head` closed our output: stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:  # noqa: BLE001  (the one place that turns errors into one line)
             if ctx.obj and ctx.obj.get("debug"):
                 raise

@@ -1,10 +1,44 @@
-"""Helpers shared by the command modules: naming things, printing, dates."""
+"""Helpers shared by the command modules: naming things, printing, dates.
+
+No Django at import time: `goodword <noun> --help` loads the command modules,
+and must stay as cheap as `goodword --help`. The choice lists below therefore
+repeat the models' TextChoices; tests/test_cli_process.py keeps them in step.
+"""
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import click
+
+RELATIONSHIPS = ["manager", "skip_level", "peer", "direct_report", "client", "mentor", "professor", "hr_verifier", "other"]
+STATUSES = ["active", "resting", "retired", "do_not_use"]
+CHANNELS = ["email", "phone", "text", "in_person", "video", "linkedin", "portal", "other"]
+STAGES = [
+    "lead", "applied", "interviewing", "references_requested", "offer", "landed", "rejected", "withdrawn", "declined",
+]
+CLOSED_STAGES = ["landed", "rejected", "withdrawn", "declined"]
+INTERVIEW_FORMATS = ["phone", "video", "onsite", "panel", "take_home", "other"]
+EVENT_KINDS = {
+    "permission_asked": "Asked permission",
+    "agreed": "Agreed to be a reference",
+    "declined": "Declined to be a reference",
+    "heads_up": "Heads-up sent",
+    "briefing": "Briefed",
+    "letter_requested": "Letter requested",
+    "draft_provided": "Letter draft provided",
+    "letter_sent": "Letter sent",
+    "employer_contacted": "Employer contacted them",
+    "outcome_shared": "Outcome shared",
+    "thanked": "Thanked",
+    "gift": "Gift sent",
+    "keep_in_touch": "Kept in touch",
+    "apology": "Apologised",
+    "call": "Call",
+    "meeting": "Meeting",
+    "note": "Note",
+}
 
 
 class LookupProblem(click.ClickException):
@@ -13,26 +47,79 @@ class LookupProblem(click.ClickException):
     exit_code = 2
 
 
+class Word(click.Choice):
+    """A choice that also takes hyphens, spaces and capitals: heads-up → heads_up."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = value.strip().lower().replace("-", "_").replace(" ", "_")
+        return super().convert(value, param, ctx)
+
+
+def boot():
+    """Set Django up (migrating if needed) and return the user the CLI acts for."""
+    from goodword.cli import _django
+
+    _django.setup()
+    return _django.current_user()
+
+
+@contextmanager
+def option_errors(renames: dict[str, str] | None = None):
+    """Name the option, not the model field, in a validation error: "--email: …" rather than "emails: …".
+
+    A field maps to --its-name-with-hyphens unless renames says otherwise.
+    Other errors pass through to the group's one-line handler.
+    """
+    from django.core.exceptions import ValidationError
+
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        renames = renames or {}
+        parts = [
+            " ".join(messages) if field == "__all__"
+            else f"{renames.get(field, '--' + field.replace('_', '-'))}: {' '.join(messages)}"
+            for field, messages in exc.message_dict.items()
+        ]
+        raise click.ClickException("; ".join(parts)) from None
+
+
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def pick(queryset, text: str, noun: str, describe=str):
-    """One row from queryset named by id or by an unambiguous part of its name."""
+def echo_table(headers: list[str], rows: list[list]) -> None:
+    """Plain aligned columns; the last column is left ragged so long text never pads."""
+    cells = [[str(value) if value not in (None, "") else "—" for value in row] for row in rows]
+    widths = [max(len(str(h)), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+    for row in [headers, *cells]:
+        click.echo("  ".join(str(value).ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+
+
+def pick(queryset, text: str, noun: str, describe=str, fields=None):
+    """One row from queryset named by id or by an unambiguous part of its name.
+
+    fields are the text columns matched (the model's cli_name_fields, else
+    "name"); the queryset must already be the user's own.
+    """
     text = text.strip()
+    if not text:
+        raise LookupProblem(f"Name a {noun} by its id or part of its name.")
     if text.isdigit():
         row = queryset.filter(pk=int(text)).first()
         if row is None:
             raise LookupProblem(f"No {noun} has the id {text}.")
         return row
-    return _pick_by_name(queryset, text, noun, describe)
+    fields = fields or getattr(queryset.model, "cli_name_fields", ("name",))
+    return _pick_by_name(queryset, text, noun, describe, fields)
 
 
-def _pick_by_name(queryset, text, noun, describe):
+def _pick_by_name(queryset, text, noun, describe, fields):
     from django.db.models import Q
 
-    model = queryset.model
-    fields = getattr(model, "cli_name_fields", ("name",))
     matches = Q()
     for field in fields:
         matches |= Q(**{f"{field}__icontains": text})
@@ -45,7 +132,26 @@ def _pick_by_name(queryset, text, noun, describe):
     if not found:
         raise LookupProblem(f"No {noun} matches {text!r}.")
     listed = "\n".join(f"  {row.pk}: {describe(row)}" for row in found[:20])
-    raise LookupProblem(f"{text!r} matches several {noun}s; use the id or more of the name:\n{listed}")
+    more = "\n  …and more" if len(found) > 20 else ""
+    raise LookupProblem(f"{text!r} matches several {noun}s; use the id or more of the name:\n{listed}{more}")
+
+
+def pick_reference(user, text):
+    from goodword.references.models import Reference
+
+    return pick(
+        Reference.objects.for_user(user), text, "reference",
+        describe=lambda r: f"{r.name} ({r.get_relationship_display()}{', ' + r.organisation if r.organisation else ''})",
+    )
+
+
+def pick_opportunity(user, text):
+    from goodword.opportunities.models import Opportunity
+
+    return pick(
+        Opportunity.objects.for_user(user), text, "opportunity",
+        describe=lambda o: f"{o.role} at {o.company} ({o.stage_label})", fields=("company", "role"),
+    )
 
 
 def parse_date(value: str | None, option: str):
@@ -58,12 +164,19 @@ def parse_date(value: str | None, option: str):
 
     today = timezone.localdate()
     words = {"today": today, "yesterday": today - dt.timedelta(days=1), "tomorrow": today + dt.timedelta(days=1)}
-    if value.lower() in words:
-        return words[value.lower()]
+    if value.strip().lower() in words:
+        return words[value.strip().lower()]
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, today or yesterday.", param_hint=option) from None
+
+
+def parse_date_or_clear(value: str, option: str):
+    """For edits: an empty value (or 'none') clears the date."""
+    if value.strip().lower() in ("", "none"):
+        return None
+    return parse_date(value, option)
 
 
 def parse_when(value: str | None, option: str = "--when"):
@@ -72,7 +185,7 @@ def parse_when(value: str | None, option: str = "--when"):
 
     from django.utils import timezone
 
-    if value is None or value.lower() == "now":
+    if value is None or value.strip().lower() == "now":
         return timezone.now()
     text = value.strip().lower()
     if text.endswith(" ago"):
@@ -83,14 +196,72 @@ def parse_when(value: str | None, option: str = "--when"):
             return timezone.now() - dt.timedelta(**{unit: int(amount)})
     if text in ("today", "yesterday"):
         day = parse_date(text, option)
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+        return _midday(day)
     try:
-        moment = dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not a time; use YYYY-MM-DD, 'YYYY-MM-DD HH:MM', now, yesterday or '3 days ago'.",
             param_hint=option,
         ) from None
     if len(value.strip()) == 10:
-        moment = moment.replace(hour=12)
+        return _midday(moment.date())
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _midday(day):
+    """A bare date means midday, but never later than now: 'today' logged at 9 am stays in the past."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+    now = timezone.now()
+    return now if day == timezone.localdate() and moment > now else moment
+
+
+def when_text(moment) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
+
+
+def listing_dict(listing, state: str, *, side: str, position: int | None = None) -> dict:
+    """A listing as JSON; side names the end to nest: "reference" (on a slate) or "opportunity" (a reference's).
+
+    position is the 1-based place on the slate, counted rather than read,
+    because removing a listing leaves gaps in the stored numbers.
+    """
+    from goodword.lib.listing_state import state_label
+
+    data = {"id": listing.pk}
+    if position is not None:
+        data["position"] = position
+    if side == "reference":
+        ref = listing.reference
+        data["reference"] = {
+            "id": ref.pk, "name": ref.name, "relationship": ref.relationship, "status": ref.status,
+            "title": ref.title, "organisation": ref.organisation,
+        }
+    else:
+        job = listing.opportunity
+        data["opportunity"] = {"id": job.pk, "company": job.company, "role": job.role, "stage": job.stage}
+    data.update(state=state, state_label=state_label(state), listed_at=listing.created_at.isoformat())
+    return data
+
+
+def event_dict(event) -> dict:
+    return event.as_dict() | {"kind_label": event.get_kind_display()}
+
+
+def echo_event(event, *, show_reference=False, show_opportunity=True) -> None:
+    parts = [when_text(event.occurred_at), event.get_kind_display()]
+    if event.channel:
+        parts.append(f"[{event.get_channel_display().lower()}]")
+    if show_reference:
+        parts.append(f"— {event.reference.name}")
+    if show_opportunity and event.opportunity_id:
+        parts.append(f"— {event.opportunity.role} at {event.opportunity.company}")
+    click.echo("  " + "  ".join(parts))
+    if event.note:
+        click.echo(f"      {event.note}")

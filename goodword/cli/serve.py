@@ -36,6 +36,12 @@ def serve(host, port, no_browser, demo, threads):
 
         if load_demo(current_user()):
             click.echo("Loaded the demo sample.")
+    if settings.GOODWORD_MODE == "local":
+        # Hosted setups run `goodword worker` processes instead.
+        from goodword.outreach.outbox import start_local_worker
+        from goodword.reminders.services import run_reminders
+
+        start_local_worker(periodic=[run_reminders])
     application = get_wsgi_application()
     server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword")
     shown_host = f"[{host}]" if ":" in host else host

@@ -1,0 +1,166 @@
+"""`goodword slate …`: which references you gave to which opportunity."""
+
+from __future__ import annotations
+
+import click
+
+from goodword.cli.common import (
+    LookupProblem,
+    boot,
+    echo_json,
+    listing_dict,
+    pick_opportunity,
+    pick_reference,
+)
+
+
+@click.group(
+    epilog="""\b
+Examples:
+  goodword slate add Northwind Dana Priya Ruth
+  goodword slate show Northwind
+  goodword slate move Northwind Ruth --up
+  goodword slate rm Northwind Priya
+"""
+)
+def slate():
+    """The slate: the references you give an employer, in order, and where each stands.
+
+    JOB names an opportunity (id, or part of its company or role); REF names a
+    reference (id, or part of their name).
+    """
+
+
+@slate.command(
+    "add",
+    epilog="""\b
+Examples:
+  goodword slate add Northwind Dana
+  goodword slate add 3 Dana Priya "Ruth L"
+""",
+)
+@click.argument("job")
+@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+def add(job, refs):
+    """Put one or more references on an opportunity's slate (all or none)."""
+    user = boot()
+    from django.db import transaction
+
+    from goodword.opportunities import services
+
+    opportunity = pick_opportunity(user, job)
+    references = [pick_reference(user, text) for text in refs]
+    from goodword.courtesy.services import fatigue_warning
+
+    for reference in references:
+        if warning := fatigue_warning(reference):
+            click.echo(f"Warning: {warning}", err=True)
+    with transaction.atomic():
+        for reference in references:
+            services.add_to_slate(opportunity, reference)
+    names = ", ".join(reference.name for reference in references)
+    click.echo(f"Added {names} to the slate for {opportunity.role} at {opportunity.company}.")
+    states = {listing.reference_id: state for listing, state in services.slate_with_states(opportunity)}
+    for reference in references:
+        if states.get(reference.pk) == "listed":
+            click.echo(
+                f"Ask {reference.name} first: goodword log permission_asked --ref {reference.pk} --job {opportunity.pk}"
+            )
+
+
+@slate.command(
+    "rm",
+    epilog="""\b
+Examples:
+  goodword slate rm Northwind Priya
+""",
+)
+@click.argument("job")
+@click.argument("ref")
+def rm(job, ref):
+    """Take a reference off an opportunity's slate (their timeline stays)."""
+    user = boot()
+    from goodword.opportunities import services
+
+    opportunity, reference, listing = _listing(user, job, ref)
+    services.remove_from_slate(listing)
+    click.echo(f"Took {reference.name} off the slate for {opportunity.role} at {opportunity.company}.")
+
+
+@slate.command(
+    "show",
+    epilog="""\b
+Examples:
+  goodword slate show Northwind
+  goodword slate show 3 --json
+""",
+)
+@click.argument("job")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (fields in docs/cli.md).")
+def show(job, as_json):
+    """Show a slate in order, with where each listing stands."""
+    user = boot()
+    from goodword.lib.listing_state import state_label
+    from goodword.opportunities.services import slate_with_states
+
+    opportunity = pick_opportunity(user, job)
+    rows = slate_with_states(opportunity)
+    if as_json:
+        echo_json(
+            {
+                "opportunity": opportunity.as_dict(),
+                "slate": [
+                    listing_dict(listing, state, side="reference", position=place)
+                    for place, (listing, state) in enumerate(rows, 1)
+                ],
+            }
+        )
+        return
+    click.echo(
+        f"Slate for {opportunity.role} at {opportunity.company} (id {opportunity.pk}, {opportunity.stage_label.lower()}): "
+        f"{len(rows)} of {opportunity.references_wanted} wanted"
+    )
+    for place, (listing, state) in enumerate(rows, 1):
+        reference = listing.reference
+        where = ", ".join(part for part in (reference.title, reference.organisation) if part)
+        click.echo(
+            f"  {place}. {reference.name} (id {reference.pk}, {reference.get_relationship_display()}"
+            f"{'; ' + where if where else ''}) — {state_label(state)}"
+        )
+    if not rows:
+        click.echo(f"  empty — add someone: goodword slate add {opportunity.pk} NAME")
+
+
+@slate.command(
+    "move",
+    epilog="""\b
+Examples:
+  goodword slate move Northwind Ruth --up
+  goodword slate move Northwind Dana --down
+""",
+)
+@click.argument("job")
+@click.argument("ref")
+@click.option("--up/--down", "up", default=None, help="Move one place up or down the slate.")
+def move(job, ref, up):
+    """Move a reference one place up or down the slate (the order employers see)."""
+    if up is None:
+        raise click.UsageError("Say which way: --up or --down.")
+    user = boot()
+    from goodword.opportunities import services
+
+    opportunity, _reference, listing = _listing(user, job, ref)
+    services.move_listing(listing, -1 if up else 1)
+    order = [row.reference.name for row, _ in services.slate_with_states(opportunity)]
+    click.echo(f"Slate for {opportunity.company}: " + ", ".join(f"{n}. {name}" for n, name in enumerate(order, 1)))
+
+
+def _listing(user, job, ref):
+    from goodword.opportunities.models import Listing
+
+    opportunity = pick_opportunity(user, job)
+    reference = pick_reference(user, ref)
+    listing = Listing.objects.for_user(user).filter(opportunity=opportunity, reference=reference).first()
+    if listing is None:
+        raise LookupProblem(f"{reference.name} is not on the slate for {opportunity.role} at {opportunity.company}.")
+    return opportunity, reference, listing
