@@ -1,0 +1,52 @@
+"""`goodword worker`: the outbox worker for hosted setups (several may run at once)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  goodword worker              run until stopped (Ctrl+C or SIGTERM)
+  goodword worker --once       send what is due, then exit (cron-friendly)
+"""
+)
+@click.option("--once", is_flag=True, help="Send everything due, then exit.")
+@click.option("--poll", default=2.0, show_default=True, type=click.FloatRange(0.05, 300), help="Seconds between looks at the outbox.")
+def worker(once, poll):
+    """Send queued messages, daily digests and portal notices; safe to run in several processes at once."""
+    from goodword.cli import _django
+
+    _django.setup()
+    import signal
+    import threading
+
+    from goodword.outreach import outbox
+    from goodword.reminders.services import run_reminders
+
+    if once:
+        counts = outbox.Worker().drain()
+        click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "Nothing to send.")
+        reminders = run_reminders()
+        report = [
+            f"{count} {noun}{'' if count == 1 else 's'} {what}"
+            for count, noun, what in (
+                (reminders.get("sent", 0), "digest", "sent"),
+                (reminders.get("failed", 0), "digest", "failed"),
+                (reminders.get("portal_notices", 0), "portal notice", "sent"),
+            )
+            if count
+        ]
+        if report:
+            click.echo("Reminders: " + ", ".join(report))
+        return
+    stop = threading.Event()
+    # SIGTERM (systemd, docker stop) finishes the message in hand, then exits.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("Outbox worker running; Ctrl+C to stop.")
+    try:
+        outbox.run_worker(stop, poll_seconds=poll, periodic=[run_reminders])
+    except KeyboardInterrupt:
+        stop.set()
+    click.echo("Worker stopped.")
