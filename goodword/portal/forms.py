@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+
+from goodword.portal.models import Share
+
+
+class ShareForm(forms.Form):
+    shared = forms.MultipleChoiceField(
+        label="What the reference sees", choices=Share.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your name, the role, the company and who may call are always shown.",
+    )
+
+
+class _AnswerForm(forms.Form):
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ConsentForm(_AnswerForm):
+    answer = forms.ChoiceField(choices=[("agreed", "Yes, I'll be a reference"), ("declined", "Not this time")])
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContactedForm(_AnswerForm):
+    when = forms.DateField(label="When did they contact you?", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    asked = forms.CharField(label="What did they ask? (optional)", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_when(self):
+        when = self.cleaned_data["when"]
+        if when > timezone.localdate():
+            raise forms.ValidationError("That date is still to come; give the day they contacted you.")
+        return when
+
+
+class LetterSentForm(_AnswerForm):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContactDetailsForm(_AnswerForm):
+    email = forms.EmailField(label="Preferred email", required=False)
+    phone = forms.RegexField(label="Preferred phone", required=False, max_length=40, regex=r"^[0-9+\-(). /x]*\d[0-9+\-(). /x]*$",
+                             error_messages={"invalid": "Use digits, spaces and + - ( ) . only."})
+    hours = forms.CharField(label="Best hours to call", required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("email") or data.get("phone") or data.get("hours")):
+            raise forms.ValidationError("Fill in at least one of them.")
+        return data
+
+
+ANSWER_FORMS = {"consent": ConsentForm, "contacted": ContactedForm, "letter": LetterSentForm, "contact": ContactDetailsForm}
