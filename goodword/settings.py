@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "goodword.references",
     "goodword.opportunities",
     "goodword.timeline",
+    "goodword.courtesy",
+    "goodword.outreach",
+    "goodword.portal",
+    "goodword.reminders",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +89,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders: a local install never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

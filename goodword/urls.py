@@ -7,5 +7,9 @@ urlpatterns = [
     path("references/", include("goodword.references.urls")),
     path("jobs/", include("goodword.opportunities.urls")),
     path("timeline/", include("goodword.timeline.urls")),
+    path("due/", include("goodword.courtesy.urls")),
+    path("outreach/", include("goodword.outreach.urls")),
+    path("r/", include("goodword.portal.urls")),
+    path("reminders/", include("goodword.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,302 @@
+"""Plain data the courtesy rules read and write. No Django here.
+
+ledger.py fills these from the database in a fixed number of queries; tests
+build them by hand (tests/factories/courtesy.py). Every moment is an aware
+datetime; every "day" is a date in the user's own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+# Mirrors of the domain choices (goodword.opportunities / references / timeline
+# models); a test keeps them in step with the models.
+ASKED_STAGES = frozenset({"references_requested", "offer", "landed"})  # "references requested or later"
+CHECKING_STAGES = frozenset({"references_requested", "offer"})  # the employer is still checking
+OUTCOME_STAGES = frozenset({"landed", "rejected", "withdrawn", "declined"})
+MANAGER_KINDS = frozenset({"manager", "skip_level"})
+HR_VERIFIER = "hr_verifier"
+ACTIVE = "active"
+
+# The event kinds the listing rules look at, per (reference, opportunity).
+PAIR_KINDS = (
+    "agreed", "declined", "heads_up", "briefing", "letter_requested", "draft_provided", "letter_sent",
+    "employer_contacted", "outcome_shared", "thanked", "gift", "apology",
+)
+# Any of these means the reference knows they are part of this application.
+INVOLVED_KINDS = (
+    "agreed", "heads_up", "briefing", "letter_requested", "draft_provided", "letter_sent", "employer_contacted",
+)
+
+_INVOLVED = frozenset(INVOLVED_KINDS)
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    """The thresholds one user chose (defaults as documented in docs/ledger.md)."""
+
+    time_zone: str = "UTC"
+    thank_within_days: int = 7
+    fatigue_listings: int = 3
+    fatigue_days: int = 30
+    keep_warm_days: int = 180
+    references_wanted: int = 3
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True, slots=True)
+class RefFacts:
+    id: int
+    name: str
+    relationship: str = "other"
+    status: str = ACTIVE
+    created_at: dt.datetime | None = None
+    last_event_at: dt.datetime | None = None  # the latest event of any kind
+    preferred_channel: str = ""
+
+    @property
+    def is_hr_verifier(self) -> bool:
+        return self.relationship == HR_VERIFIER
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewFacts:
+    when: dt.datetime
+    format: str = "video"
+    strong_points: str = ""
+    weak_points: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OppFacts:
+    id: int
+    company: str
+    role: str
+    references_wanted: int = 3
+    announced_on: dt.date | None = None
+    stages: tuple[tuple[str, dt.date], ...] = ()  # the stage history, oldest first
+    interviews: tuple[InterviewFacts, ...] = ()  # oldest first
+
+    @property
+    def stage(self) -> str | None:
+        return self.stages[-1][0] if self.stages else None
+
+    @property
+    def stage_since(self) -> dt.date | None:
+        return self.stages[-1][1] if self.stages else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role} at {self.company}"
+
+    @property
+    def asked_since(self) -> tuple[str, dt.date] | None:
+        """The stage and day that began the current run of "references
+        requested or later" (references requested, offer, landed)."""
+        start = None
+        for stage, day in self.stages:
+            if stage in ASKED_STAGES:
+                start = start or (stage, day)
+            else:
+                start = None
+        return start
+
+    @property
+    def requested_on(self) -> dt.date | None:
+        since = self.asked_since
+        return since[1] if since else None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFacts:
+    """One reference on one slate, with the last moment of each event kind in
+    PAIR_KINDS logged for this opportunity, and the first moment of the kinds a
+    rule needs it for (heads_up, employer_contacted; see ledger.FIRST_KINDS)."""
+
+    reference_id: int
+    opportunity_id: int
+    listed_at: dt.datetime
+    first: Mapping[str, dt.datetime] = field(default_factory=dict)
+    last: Mapping[str, dt.datetime] = field(default_factory=dict)
+
+    def last_of(self, *kinds: str) -> dt.datetime | None:
+        found = [self.last[kind] for kind in kinds if kind in self.last]
+        return max(found) if found else None
+
+    def first_of(self, *kinds: str) -> dt.datetime | None:
+        found = [self.first[kind] for kind in kinds if kind in self.first]
+        return min(found) if found else None
+
+    @property
+    def consent(self) -> str | None:
+        """"agreed" or "declined", whichever was said last (a tie counts as declined)."""
+        agreed, declined = self.last.get("agreed"), self.last.get("declined")
+        if declined is not None and (agreed is None or declined >= agreed):
+            return "declined"
+        return "agreed" if agreed is not None else None
+
+    @property
+    def involved(self) -> bool:
+        return not _INVOLVED.isdisjoint(self.last)
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything the rules may read about one user, at one moment."""
+
+    now: dt.datetime
+    settings: UserSettings
+    references: dict[int, RefFacts]
+    opportunities: dict[int, OppFacts]
+    listings: list[ListingFacts]
+    # opportunity id -> first "employer_contacted" on any of its references
+    employer_asked: dict[int, dt.datetime] = field(default_factory=dict)
+    tz: ZoneInfo = field(init=False)
+    today: dt.date = field(init=False)
+    by_opportunity: dict[int, list[ListingFacts]] = field(init=False)
+    by_reference: dict[int, list[ListingFacts]] = field(init=False)
+    _day_starts: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.tz = self.settings.tz
+        self.today = self.now.astimezone(self.tz).date()
+        self.by_opportunity, self.by_reference, self._day_starts = {}, {}, {}
+        for listing in self.listings:
+            self.by_opportunity.setdefault(listing.opportunity_id, []).append(listing)
+            self.by_reference.setdefault(listing.reference_id, []).append(listing)
+
+    def day(self, moment: dt.datetime) -> dt.date:
+        """The calendar day of a moment, in the user's time zone."""
+        return moment.astimezone(self.tz).date()
+
+    def day_start(self, day: dt.date) -> dt.datetime:
+        """The first moment of a calendar day in the user's time zone:
+        `moment >= day_start(d)` is `day(moment) >= d`, without a conversion."""
+        start = self._day_starts.get(day)
+        if start is None:
+            # As a UTC instant: comparing datetimes that share a tzinfo is much faster.
+            start = dt.datetime.combine(day, dt.time.min, tzinfo=self.tz).astimezone(dt.UTC)
+            self._day_starts[day] = start
+        return start
+
+    def asked_on(self, opp: OppFacts) -> dt.date | None:
+        """The day references came into play: the stage reached "references
+        requested" (or offer, landed), or an employer started calling the slate
+        while the application was open. None while they are not in play."""
+        if opp.stage in ASKED_STAGES:
+            return opp.requested_on
+        if opp.stage not in OUTCOME_STAGES and opp.id in self.employer_asked:
+            return self.day(self.employer_asked[opp.id])
+        return None
+
+    def checking(self, opp: OppFacts) -> bool:
+        """The employer is checking references right now (not yet landed or lost)."""
+        if opp.stage in CHECKING_STAGES:
+            return True
+        return opp.stage not in OUTCOME_STAGES and opp.id in self.employer_asked
+
+
+@dataclass(frozen=True, slots=True)
+class Debt:
+    """Something the candidate owes a reference, with the one action that settles it."""
+
+    rule: str
+    severity: Severity
+    due_on: dt.date
+    why: str
+    action: str  # an event kind to log, or "rest" (mark the reference as resting)
+    reference_id: int | None = None
+    reference_name: str = ""
+    opportunity_id: int | None = None
+    opportunity_label: str = ""
+    # For debts without one reference (a short slate): who could settle it.
+    candidates: tuple[tuple[int, str], ...] = ()
+    channel: str = ""  # the reference's preferred channel, offered first when settling
+
+    @property
+    def key(self) -> str:
+        return debt_key(self.rule, self.reference_id, self.opportunity_id)
+
+    @property
+    def who(self) -> str:
+        return self.reference_name or self.opportunity_label
+
+    @property
+    def dom_id(self) -> str:
+        return "debt-" + self.key.replace(":", "-")
+
+    def as_dict(self, today: dt.date | None = None) -> dict:
+        data = {
+            "key": self.key,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "reference": {"id": self.reference_id, "name": self.reference_name} if self.reference_id else None,
+            "opportunity": (
+                {"id": self.opportunity_id, "label": self.opportunity_label} if self.opportunity_id else None
+            ),
+            "due_on": self.due_on.isoformat(),
+            "why": self.why,
+            "action": self.action,
+        }
+        if self.candidates:
+            data["candidates"] = [{"id": pk, "name": name} for pk, name in self.candidates]
+        if today is not None:
+            data["overdue_days"] = max(0, (today - self.due_on).days)
+        return data
+
+
+def debt_key(rule: str, reference_id: int | None, opportunity_id: int | None) -> str:
+    """The stable key a snooze or a dismissal is remembered under."""
+    return f"{rule}:{reference_id or '-'}:{opportunity_id or '-'}"
+
+
+def parse_debt_key(key: str) -> tuple[str, int | None, int | None]:
+    """The inverse of debt_key; ValueError for anything else."""
+    rule, reference, opportunity = key.split(":")
+    if not rule or len(key) > 100:
+        raise ValueError(key)
+    return rule, None if reference == "-" else int(reference), None if opportunity == "-" else int(opportunity)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A remembered snooze or dismissal (plain copy of a DebtDecision row)."""
+
+    key: str
+    kind: str  # "snooze" or "dismiss"
+    severity: Severity
+    due_on: dt.date
+    until: dt.date | None = None
+    reason: str = ""
+
+    def hides(self, debt: Debt, today: dt.date) -> bool:
+        """A decision covers the occurrence it was made for. The debt shows again
+        when a snooze runs out, when it gets worse, or when it comes back later
+        (a new call, a new interview, another six months of silence)."""
+        if debt.severity > self.severity or debt.due_on > self.due_on:
+            return False
+        if self.kind == "snooze":
+            return self.until is not None and today < self.until
+        return True

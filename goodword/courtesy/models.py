@@ -1,0 +1,126 @@
+"""What the ledger stores: per-user thresholds, and snooze/dismiss decisions.
+
+Debts themselves are never stored; they are computed from events (ledger.py).
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from goodword.core.models import OwnedQuerySet
+from goodword.courtesy.facts import Decision, Severity, UserSettings
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"“{value}” is not a time zone; use a name such as Europe/Paris or America/Chicago.") from None
+
+
+def _days(low, high):
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+class CourtesySettings(models.Model):
+    """One user's ledger thresholds. A user without a row gets the defaults."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courtesy_settings")
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone],
+        help_text="Your time zone: it decides what “today” and “due” mean.",
+    )
+    thank_within_days = models.PositiveSmallIntegerField(
+        "thank within (days)", default=7, validators=_days(1, 90),
+        help_text="Days after an outcome before a missing thank-you becomes a debt.",
+    )
+    fatigue_listings = models.PositiveSmallIntegerField(
+        "listings before fatigue", default=3, validators=_days(1, 50),
+        help_text="A reference listed more often than this within the fatigue window needs a rest.",
+    )
+    fatigue_days = models.PositiveSmallIntegerField(
+        "fatigue window (days)", default=30, validators=_days(1, 365),
+    )
+    keep_warm_days = models.PositiveSmallIntegerField(
+        "keep warm (days)", default=180, validators=_days(7, 3650),
+        help_text="Days of silence before an active reference is owed a hello.",
+    )
+    references_wanted = models.PositiveSmallIntegerField(
+        "references wanted", default=3, validators=_days(1, 20),
+        help_text="How many references a slate needs when the employer has not said.",
+    )
+
+    class Meta:
+        verbose_name = "courtesy settings"
+        verbose_name_plural = "courtesy settings"
+
+    def __str__(self):
+        return f"Courtesy settings of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> "CourtesySettings":
+        """The user's row, or an unsaved one holding the defaults (one query, no write)."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def as_plain(self) -> UserSettings:
+        return UserSettings(
+            time_zone=self.time_zone or settings.TIME_ZONE,
+            thank_within_days=self.thank_within_days,
+            fatigue_listings=self.fatigue_listings,
+            fatigue_days=self.fatigue_days,
+            keep_warm_days=self.keep_warm_days,
+            references_wanted=self.references_wanted,
+        )
+
+
+class DecisionKind(models.TextChoices):
+    SNOOZE = "snooze", "Snoozed"
+    DISMISS = "dismiss", "Dismissed"
+
+
+class DebtDecisionQuerySet(OwnedQuerySet):
+    pass
+
+
+class DebtDecision(models.Model):
+    """A snooze or a dismissal, remembered under the debt's stable key
+    (rule id + reference id + opportunity id)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debt_decisions")
+    key = models.CharField(max_length=100)
+    rule = models.CharField(max_length=40)
+    reference = models.ForeignKey(
+        "references.Reference", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=DecisionKind)
+    until = models.DateField("snoozed until", null=True, blank=True)
+    reason = models.TextField(max_length=1000, blank=True)
+    # The occurrence the decision was made for: a worse or later debt shows again.
+    severity = models.PositiveSmallIntegerField(choices=[(s.value, s.label) for s in Severity])
+    due_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DebtDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="one_decision_per_debt")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}"
+
+    def as_plain(self) -> Decision:
+        return Decision(
+            key=self.key, kind=self.kind, severity=Severity(self.severity), due_on=self.due_on,
+            until=self.until, reason=self.reason,
+        )

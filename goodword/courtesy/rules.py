@@ -1,0 +1,496 @@
+"""The courtesy rules: pure functions from one user's facts to debts.
+
+Each rule is a function of Facts (see facts.py) that yields Debt objects, is
+registered with @rule, and is documented in its docstring and in
+docs/ledger.md. No database access here: ledger.py fetches the facts first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from goodword.courtesy import wording as w
+from goodword.courtesy.facts import (
+    ACTIVE,
+    HR_VERIFIER,
+    MANAGER_KINDS,
+    OUTCOME_STAGES,
+    Debt,
+    Facts,
+    ListingFacts,
+    OppFacts,
+    RefFacts,
+    Severity,
+    UserSettings,
+)
+
+BRIEF_WITHIN_DAYS = 2  # update a briefing within two days of an interview
+SHARE_OUTCOME_WITHIN_DAYS = 2  # tell references the outcome within two days
+HOLD_DAYS = 30  # "hold the announcement" is shown for a month after landing
+CLOSED_BEFORE_REFERENCES = frozenset({"rejected", "withdrawn", "declined"})
+
+RuleFunction = Callable[[Facts], Iterator[Debt]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    settles: str
+    function: RuleFunction
+
+    @property
+    def doc(self) -> str:
+        return (self.function.__doc__ or "").strip()
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, title: str, settles: str):
+    def register(function: RuleFunction) -> RuleFunction:
+        RULES[rule_id] = Rule(rule_id, title, settles, function)
+        return function
+
+    return register
+
+
+def run_rules(facts: Facts, rule_ids=None) -> list[Debt]:
+    """Every debt of every rule (or of the given rules), worst first, then by due date."""
+    debts = []
+    for rule_id, registered in RULES.items():
+        if rule_ids is None or rule_id in rule_ids:
+            debts.extend(registered.function(facts))
+    return sort_debts(debts)
+
+
+def sort_debts(debts):
+    return sorted(debts, key=lambda d: (-d.severity, d.due_on, d.who.lower(), d.rule, d.key))
+
+
+def _slate(facts: Facts, opp: OppFacts, *, skip_hr: bool) -> Iterator[tuple[ListingFacts, RefFacts]]:
+    references = facts.references
+    for listing in facts.by_opportunity.get(opp.id, ()):
+        ref = references.get(listing.reference_id)
+        if ref is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
+            yield listing, ref
+
+
+def _pairs(facts: Facts, *, skip_hr: bool, stages=None, skip_stages=frozenset()):
+    """(listing, reference, opportunity) for every listing, visiting only the
+    opportunities whose stage is in `stages` (when given) and not in `skip_stages`."""
+    for opp in facts.opportunities.values():
+        stage = opp.stage
+        if (stages is not None and stage not in stages) or stage in skip_stages:
+            continue
+        for listing, ref in _slate(facts, opp, skip_hr=skip_hr):
+            yield listing, ref, opp
+
+
+def _with_kind(facts: Facts, kind: str, *, skip_hr: bool):
+    """(listing, reference, opportunity) for the listings that have an event of `kind`."""
+    for listing in facts.listings:
+        if kind in listing.last:
+            ref = facts.references.get(listing.reference_id)
+            opp = facts.opportunities.get(listing.opportunity_id)
+            if ref is not None and opp is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
+                yield listing, ref, opp
+
+
+def _debt(rule_id, severity, due_on, why, action, ref=None, opp=None, **extra) -> Debt:
+    return Debt(
+        rule=rule_id, severity=severity, due_on=due_on, why=why, action=action,
+        reference_id=ref.id if ref else None, reference_name=ref.name if ref else "",
+        opportunity_id=opp.id if opp else None, opportunity_label=opp.label if opp else "",
+        channel=ref.preferred_channel if ref else "", **extra,
+    )
+
+
+@rule("no_permission", "Listed without permission", "agreed")
+def no_permission(facts: Facts) -> Iterator[Debt]:
+    """A reference is on a slate and has not said yes for that opportunity (no
+    "agreed" event, or a later "declined"). High; critical once references are
+    in play (stage references requested, offer or landed, or the employer has
+    started calling). Applications that ended without an offer are exempt.
+    Settled by logging "agreed" (or by taking them off the slate)."""
+    for listing, ref, opp in _pairs(facts, skip_hr=False, skip_stages=CLOSED_BEFORE_REFERENCES):
+        consent = listing.consent
+        if consent == "agreed":
+            continue
+        listed_on, asked_on = facts.day(listing.listed_at), facts.asked_on(opp)
+        who = w.short_name(ref.name)
+        if consent == "declined":
+            why = (f"{ref.name} said no to {opp.company} on {w.day(facts.day(listing.last['declined']), facts.today)} "
+                   f"but is still on the slate: take {who} off it, or ask again.")
+        else:
+            why = (f"You put {ref.name} on the {opp.company} slate ({opp.role}) on {w.day(listed_on, facts.today)} "
+                   f"without asking first: ask {who} before {opp.company} calls.")
+        severity = Severity.CRITICAL if asked_on else Severity.HIGH
+        yield _debt("no_permission", severity, max(listed_on, asked_on or listed_on), why, "agreed", ref, opp)
+
+
+@rule("no_heads_up", "No heads-up", "heads_up")
+def no_heads_up(facts: Facts) -> Iterator[Debt]:
+    """References are in play (references requested or later, or the employer
+    has called someone on the slate) and a listed reference has had no heads-up
+    for this opportunity. Critical, due at once. Not for HR verifiers; a
+    reference the employer already reached is rule called_unannounced's case.
+    Settled by logging "heads_up"."""
+    for opp in facts.opportunities.values():
+        asked_on = facts.asked_on(opp)
+        if asked_on is None:
+            continue
+        since = opp.asked_since
+        if since is not None:
+            trigger = {
+                "references_requested": "{company} asked for references on {day}",
+                "offer": "{company} made you an offer on {day}",
+                "landed": "You landed the job at {company} on {day}",
+            }[since[0]].format(company=opp.company, day=w.day(asked_on, facts.today))
+        else:
+            trigger = f"{opp.company} started calling your references on {w.day(asked_on, facts.today)}"
+        for listing, ref in _slate(facts, opp, skip_hr=True):
+            if "heads_up" in listing.last or "employer_contacted" in listing.last:
+                continue
+            why = (f"{trigger} and {ref.name} hasn't heard from you: tell {w.short_name(ref.name)} about the "
+                   f"{opp.role} role and what to expect before the call.")
+            due = max(facts.day(listing.listed_at), asked_on)
+            yield _debt("no_heads_up", Severity.CRITICAL, due, why, "heads_up", ref, opp)
+
+
+@rule("stale_briefing", "Briefing out of date", "briefing")
+def stale_briefing(facts: Facts) -> Iterator[Debt]:
+    """An interview took place after the last heads-up or briefing a listed
+    reference had for this opportunity, so they don't know how it went. Medium,
+    due two days after the interview. Only for open applications and references
+    who were briefed before and have not declined; not for HR verifiers.
+    Settled by logging "briefing" (or another "heads_up") after the interview."""
+    for opp in facts.opportunities.values():
+        past = [interview for interview in opp.interviews if interview.when <= facts.now]
+        if not past or opp.stage in OUTCOME_STAGES:
+            continue
+        interview = past[-1]
+        held_on = facts.day(interview.when)
+        for listing, ref in _slate(facts, opp, skip_hr=True):
+            briefed = listing.last_of("heads_up", "briefing")
+            if briefed is None or interview.when <= briefed or listing.consent == "declined":
+                continue
+            yield _stale_briefing_debt(facts, listing, ref, opp, interview, held_on)
+
+
+def _stale_briefing_debt(facts, listing, ref, opp, interview, held_on) -> Debt:
+    who = w.short_name(ref.name)
+    confirm, reinforce = w.point(interview.strong_points), w.point(interview.weak_points)
+    if confirm and reinforce:
+        purpose = f"so {who} can confirm {confirm} and reinforce {reinforce}"
+    elif confirm or reinforce:
+        purpose = f"so {who} can {'confirm' if confirm else 'reinforce'} {confirm or reinforce}"
+    else:
+        purpose = f"so {who} knows where things stand"
+    why = (f"Tell {who} how {w.interview_phrase(held_on, interview.format, facts.today)} at "
+           f"{opp.company} went, {purpose}.")
+    return _debt("stale_briefing", Severity.MEDIUM, held_on + dt.timedelta(days=BRIEF_WITHIN_DAYS),
+                 why, "briefing", ref, opp)
+
+
+@rule("letter_without_draft", "Letter without a draft", "draft_provided")
+def letter_without_draft(facts: Facts) -> Iterator[Debt]:
+    """A recommendation letter was requested and no draft was provided on or
+    after the day of the (last) request. High, due the day of the request. A
+    letter the reference already sent also settles it. Not for HR verifiers.
+    Settled by logging "draft_provided"."""
+    for listing, ref, opp in _with_kind(facts, "letter_requested", skip_hr=True):
+        requested = listing.last["letter_requested"]
+        requested_on = facts.day(requested)
+        drafted = listing.last_of("draft_provided", "letter_sent")
+        if drafted is not None and facts.day(drafted) >= requested_on:
+            continue
+        why = (f"You asked {ref.name} for a letter for {opp.company} on {w.day(requested_on, facts.today)} "
+               f"with nothing to start from: send {w.short_name(ref.name)} a draft to adjust, "
+               f"with the {opp.role} posting and the points to make.")
+        yield _debt("letter_without_draft", Severity.HIGH, requested_on, why, "draft_provided", ref, opp)
+
+
+OUTCOME_WORDS = {
+    "landed": "you got the {role} job at {company}",
+    "rejected": "{company} said no to you for {role}",
+    "withdrawn": "you withdrew from {company} ({role})",
+    "declined": "you turned down {company}'s offer ({role})",
+}
+
+
+def _untold(facts: Facts) -> Iterator[tuple[ListingFacts, RefFacts, OppFacts]]:
+    """Listings whose application ended and whose reference has not heard how."""
+    for listing, ref, opp in _pairs(facts, skip_hr=True, stages=OUTCOME_STAGES):
+        told = listing.last.get("outcome_shared")
+        if told is not None and told >= facts.day_start(opp.stage_since):
+            continue
+        if listing.consent != "declined" and listing.involved:
+            yield listing, ref, opp
+
+
+@rule("outcome_not_shared", "Outcome not shared", "outcome_shared")
+def outcome_not_shared(facts: Facts) -> Iterator[Debt]:
+    """The application ended (landed, rejected, withdrawn or declined) and a
+    reference who took part has not heard the outcome from you since. Medium,
+    due two days after the outcome (or by the announcement date, if earlier);
+    critical once the public announcement date (announced_on) has come and they
+    still have not been told. Not for HR verifiers or references who declined.
+    Settled by logging "outcome_shared"."""
+    for _listing, ref, opp in _untold(facts):
+        outcome_on = opp.stage_since
+        due = outcome_on + dt.timedelta(days=SHARE_OUTCOME_WITHIN_DAYS)
+        announced = opp.announced_on
+        who = w.short_name(ref.name)
+        what = OUTCOME_WORDS[opp.stage].format(role=opp.role, company=opp.company)
+        if announced is not None and announced <= facts.today:
+            severity = Severity.CRITICAL
+            due = min(due, announced)
+            why = (f"You announced the {opp.company} news on {w.day(announced, facts.today)} and {ref.name} "
+                   f"still hasn't heard it from you: tell {who} today, in person if you can.")
+        else:
+            severity = Severity.MEDIUM
+            if announced is not None:
+                due = min(due, announced)
+            why = (f"On {w.day(outcome_on, facts.today)} {what}; {ref.name} should hear it from you"
+                   f"{' before anyone else' if opp.stage == 'landed' else ''}: tell {who} how it ended.")
+        yield _debt("outcome_not_shared", severity, due, why, "outcome_shared", ref, opp)
+
+
+def announcement_holds(facts: Facts) -> list[tuple[OppFacts, list[RefFacts]]]:
+    """Landed opportunities not announced yet whose references are untold: the
+    dashboard asks the candidate to hold the announcement. Only around the
+    landing: within HOLD_DAYS of it, or while a planned announcement date is ahead."""
+    untold: dict[int, list[RefFacts]] = {}
+    for _listing, ref, opp in _untold(facts):
+        if opp.stage != "landed":
+            continue
+        if opp.announced_on is None:
+            if (facts.today - opp.stage_since).days > HOLD_DAYS:
+                continue
+        elif opp.announced_on <= facts.today:
+            continue
+        untold.setdefault(opp.id, []).append(ref)
+    return [(facts.opportunities[opp_id], refs) for opp_id, refs in untold.items()]
+
+
+@rule("not_thanked", "Not thanked", "thanked")
+def not_thanked(facts: Facts) -> Iterator[Debt]:
+    """The application ended more than N days ago (thank_within_days, default
+    7) and a reference who took part has had no thank-you (or gift) since the
+    outcome. Medium after landing, low after any other outcome. Due on the last
+    day of the window. Not for HR verifiers or references who declined.
+    Settled by logging "thanked" (a "gift" counts too)."""
+    window = facts.settings.thank_within_days
+    for listing, ref, opp in _pairs(facts, skip_hr=True, stages=OUTCOME_STAGES):
+        outcome_on = opp.stage_since
+        if (facts.today - outcome_on).days <= window:
+            continue
+        thanked = listing.last_of("thanked", "gift")
+        if thanked is not None and thanked >= facts.day_start(outcome_on):
+            continue
+        if listing.consent == "declined" or not listing.involved:
+            continue
+        who = w.short_name(ref.name)
+        if opp.stage == "landed":
+            severity = Severity.MEDIUM
+            why = (f"{ref.name} helped you land {opp.role} at {opp.company} ({w.day(outcome_on, facts.today)}) "
+                   f"and hasn't been thanked: a personal note to {who}, perhaps with a small gift they'd like.")
+        else:
+            severity = Severity.LOW
+            why = (f"{opp.company} didn't work out, but {ref.name} gave their time for you: "
+                   f"a short thank-you tells {who} it mattered.")
+        yield _debt("not_thanked", severity, outcome_on + dt.timedelta(days=window), why, "thanked", ref, opp)
+
+
+@rule("called_unannounced", "Called without warning", "apology")
+def called_unannounced(facts: Facts) -> Iterator[Debt]:
+    """The employer contacted a listed reference who had no heads-up for this
+    opportunity before the call. Critical, due the day of the call, until an
+    apology (at or after the latest call) or a heads-up is logged. The breach
+    itself stays in the history (see breaches()). Not for HR verifiers.
+    Settled by logging "apology" (or "heads_up")."""
+    for listing, ref, opp in _with_kind(facts, "employer_contacted", skip_hr=True):
+        called = listing.last["employer_contacted"]
+        if "heads_up" in listing.last:
+            continue
+        apology = listing.last_of("apology")
+        if apology is not None and apology >= called:
+            continue
+        who = w.short_name(ref.name)
+        called_on = facts.day(called)
+        why = (f"{opp.company} called {ref.name} on {w.day(called_on, facts.today)} before {who} had any warning "
+               f"from you: apologise, and tell {who} about the {opp.role} role now.")
+        yield _debt("called_unannounced", Severity.CRITICAL, called_on, why, "apology", ref, opp)
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    reference: RefFacts
+    opportunity: OppFacts
+    called_on: dt.date
+    settled_on: dt.date | None
+
+
+def breaches(facts: Facts) -> list[Breach]:
+    """Every unannounced call, settled or not, newest first: the history."""
+    found = []
+    for listing, ref, opp in _with_kind(facts, "employer_contacted", skip_hr=True):
+        called = listing.first.get("employer_contacted", listing.last["employer_contacted"])
+        heads_up = listing.first_of("heads_up")
+        if heads_up is not None and heads_up < called:
+            continue
+        amends = [m for m in (heads_up, listing.last_of("apology")) if m is not None and m >= called]
+        settled = facts.day(min(amends)) if amends else None
+        found.append(Breach(ref, opp, facts.day(called), settled))
+    return sorted(found, key=lambda b: (b.called_on, b.reference.name), reverse=True)
+
+
+def _recent_listings(facts: Facts, reference_id: int) -> list[ListingFacts]:
+    """Listings made within the fatigue window (the last M days, today included)."""
+    days = facts.settings.fatigue_days
+    rough = facts.now - dt.timedelta(days=days + 2)  # cheap cut before the exact, zone-aware one
+    return sorted(
+        (listing for listing in facts.by_reference.get(reference_id, ())
+         if listing.listed_at > rough and (facts.today - facts.day(listing.listed_at)).days < days),
+        key=lambda listing: listing.listed_at,
+    )
+
+
+def reference_load(facts: Facts) -> dict[int, tuple[int, dt.datetime]]:
+    """For each listed reference: listings inside the fatigue window, and the latest listing."""
+    days = facts.settings.fatigue_days
+    rough = facts.now - dt.timedelta(days=days + 2)
+    recent: dict[int, int] = {}
+    latest: dict[int, dt.datetime] = {}
+    for listing in facts.listings:
+        reference_id, listed_at = listing.reference_id, listing.listed_at
+        if reference_id not in latest or listed_at > latest[reference_id]:
+            latest[reference_id] = listed_at
+        if listed_at > rough and (facts.today - facts.day(listed_at)).days < days:
+            recent[reference_id] = recent.get(reference_id, 0) + 1
+    return {reference_id: (recent.get(reference_id, 0), when) for reference_id, when in latest.items()}
+
+
+RELATIONSHIP_WORDS = {"manager": "manager", "skip_level": "skip-level manager"}
+
+
+def suggestions(facts: Facts, exclude: set[int], want_manager: bool, limit: int = 2, load=None) -> list[RefFacts]:
+    """References worth asking: active, not HR verifiers, not on the slate, not
+    worn out; managers first when the slate needs one; the most rested first.
+    Resting, retired and do-not-use references are never suggested."""
+    load = reference_load(facts) if load is None else load
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    pool = [
+        ref for ref in facts.references.values()
+        if ref.status == ACTIVE and not ref.is_hr_verifier and ref.id not in exclude
+        and load.get(ref.id, (0, None))[0] < facts.settings.fatigue_listings
+    ]
+    pool.sort(key=lambda ref: (
+        want_manager and ref.relationship not in MANAGER_KINDS, load.get(ref.id, (0, None))[1] or epoch, ref.name,
+    ))
+    return pool[:limit]
+
+
+@rule("short_slate", "Short slate", "agreed")
+def short_slate(facts: Facts) -> Iterator[Debt]:
+    """The employer is checking references (references requested or offer, or
+    has started calling) and fewer references have agreed than it wants
+    (Opportunity.references_wanted, else the user's default), or none of them
+    is a manager or skip-level manager. HR verifiers do not count. High, due
+    when references were requested. Suggests who to ask. Settled when enough
+    listed references have logged "agreed", a manager among them."""
+    load = None
+    for opp in facts.opportunities.values():
+        if not facts.checking(opp):
+            continue
+        on_slate = [(listing, facts.references[listing.reference_id])
+                    for listing in facts.by_opportunity.get(opp.id, [])
+                    if listing.reference_id in facts.references]
+        agreed = [ref for listing, ref in on_slate if listing.consent == "agreed" and not ref.is_hr_verifier]
+        wanted = opp.references_wanted or facts.settings.references_wanted
+        has_manager = any(ref.relationship in MANAGER_KINDS for ref in agreed)
+        if len(agreed) >= wanted and has_manager:
+            continue
+        load = reference_load(facts) if load is None else load
+        waiting = [ref for listing, ref in on_slate if listing.consent is None and not ref.is_hr_verifier]
+        ideas = suggestions(facts, {ref.id for _, ref in on_slate}, want_manager=not has_manager, load=load)
+        agreed_names = w.names([ref.name for ref in agreed])
+        if len(agreed) >= wanted:
+            head = f"{agreed_names} {'has' if len(agreed) == 1 else 'have'} agreed for {opp.company}, but none of them managed you"
+        else:
+            head = f"{opp.company} wants {w.plural(wanted, 'reference')} for {opp.role}"
+            if not agreed:
+                head += ", one of them a manager," if not has_manager else ""
+                head += " and nobody has agreed yet"
+            else:
+                head += f"; only {agreed_names} {'has' if len(agreed) == 1 else 'have'} agreed"
+                head += ", none of them a manager" if not has_manager else ""
+        ask = [ref.name + (f" ({RELATIONSHIP_WORDS[ref.relationship]})"
+                           if not has_manager and ref.relationship in RELATIONSHIP_WORDS else "")
+               for ref in waiting + ideas]
+        ask_text = f"ask {w.names(ask, joiner='or')}" if ask else "add someone to the slate and ask them"
+        due = facts.asked_on(opp) or facts.today
+        yield _debt("short_slate", Severity.HIGH, due, f"{head}: {ask_text}.", "agreed", None, opp,
+                    candidates=tuple((ref.id, ref.name) for ref in waiting + ideas))
+
+
+def fatigue_message(name: str, recent_companies: list[str], user_settings: UserSettings, *, adding: int = 0) -> str | None:
+    """The fatigue sentence for a reference listed len(recent_companies) times
+    in the window, counting `adding` more listings; None when within limits."""
+    count = len(recent_companies) + adding
+    if count <= user_settings.fatigue_listings:
+        return None
+    who = w.short_name(name)
+    companies = w.names(list(dict.fromkeys(recent_companies)))
+    days = user_settings.fatigue_days
+    if adding:
+        return (f"{name} has been put forward {w.plural(len(recent_companies), 'time')} in the last {days} days "
+                f"({companies}); one more makes {count}. Consider giving {who} a rest, "
+                f"or at least ask whether {who} minds.")
+    return (f"{name} has been put forward {w.plural(count, 'time')} in the last {days} days ({companies}): "
+            f"give {who} a rest before you list them again.")
+
+
+@rule("fatigue", "Asked too often", "rest")
+def fatigue(facts: Facts) -> Iterator[Debt]:
+    """An active reference was listed on more than N opportunities (fatigue_listings,
+    default 3) in the last M days (fatigue_days, default 30; a listing M days
+    old no longer counts). Low, due the day of their latest listing. Settled by
+    marking them as resting, or by time passing."""
+    for ref in facts.references.values():
+        if ref.status != ACTIVE or len(facts.by_reference.get(ref.id, ())) <= facts.settings.fatigue_listings:
+            continue
+        recent = _recent_listings(facts, ref.id)
+        companies = [facts.opportunities[listing.opportunity_id].company for listing in recent
+                     if listing.opportunity_id in facts.opportunities]
+        why = fatigue_message(ref.name, companies, facts.settings)
+        if why:
+            yield _debt("fatigue", Severity.LOW, facts.day(recent[-1].listed_at), why, "rest", ref)
+
+
+@rule("keep_warm", "Gone quiet", "keep_in_touch")
+def keep_warm(facts: Facts) -> Iterator[Debt]:
+    """An active reference has had no event of any kind for more than N days
+    (keep_warm_days, default 180), counting from their last event or, if they
+    have none, from when you added them. Low, due on day N. Any logged event
+    resets it; the settling action is "keep_in_touch"."""
+    window = facts.settings.keep_warm_days
+    for ref in facts.references.values():
+        if ref.status != ACTIVE:
+            continue
+        last = ref.last_event_at or ref.created_at
+        if last is None:
+            continue
+        last_day = facts.day(last)
+        if (facts.today - last_day).days <= window:
+            continue
+        who = w.short_name(ref.name)
+        if ref.last_event_at is None:
+            lead = f"You added {ref.name} on {w.day(last_day, facts.today)} and haven't been in touch since"
+        else:
+            lead = f"You last had contact with {ref.name} on {w.day(last_day, facts.today)}, {w.since(last_day, facts.today)}"
+        why = f"{lead}: a short hello with no request keeps {who} glad to help next time."
+        yield _debt("keep_warm", Severity.LOW, last_day + dt.timedelta(days=window), why, "keep_in_touch", ref)

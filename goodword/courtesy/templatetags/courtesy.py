@@ -1,0 +1,54 @@
+"""{% load courtesy %}: the open-debt count for a navigation badge, and filters
+that word a debt (title, action, due date)."""
+
+from django import template
+
+from goodword.courtesy import wording
+from goodword.courtesy.rules import RULES
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def open_debt_count(context) -> int:
+    """How many debts are open (not snoozed or dismissed) for the signed-in user.
+
+    Computed once per request (a fixed number of queries); 0 when signed out.
+    Usage: {% open_debt_count as owed %}{% if owed %}<span class="badge">{{ owed }}</span>{% endif %}
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    cached = getattr(request, "_courtesy_open_count", None)
+    if cached is None:
+        from goodword.courtesy.ledger import build_ledger
+
+        cached = len(build_ledger(user).open)
+        if request is not None:
+            request._courtesy_open_count = cached
+    return cached
+
+
+@register.filter
+def rule_title(rule_id: str) -> str:
+    rule = RULES.get(rule_id)
+    return rule.title if rule else rule_id
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return wording.action_label(action)
+
+
+@register.filter
+def draft_kind(action: str) -> str:
+    """The outreach draft that settles a debt with this action, or ''."""
+    from goodword.outreach.models import DRAFT_FOR_EVENT_KIND
+
+    return DRAFT_FOR_EVENT_KIND.get(action, "")
+
+
+@register.filter
+def due_text(due_on, today) -> str:
+    return wording.due_text(due_on, today)

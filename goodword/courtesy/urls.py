@@ -1,0 +1,14 @@
+from django.urls import path
+
+from goodword.courtesy import views
+
+app_name = "courtesy"
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("hidden/", views.hidden, name="hidden"),
+    path("settle/", views.settle, name="settle"),
+    path("snooze/", views.snooze, name="snooze"),
+    path("dismiss/", views.dismiss, name="dismiss"),
+    path("undo/", views.undo, name="undo"),
+    path("settings/", views.settings_view, name="settings"),
+]

@@ -1,0 +1,169 @@
+"""The ledger page, its forms (settle, snooze, dismiss, undo) and the thresholds.
+
+Every form works without JavaScript (POST, then redirect back). With htmx the
+response is the re-rendered "ledger" (or "hidden_list") partial, so a settled
+debt disappears without a full reload and the counts stay right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from goodword.courtesy import services
+from goodword.courtesy.chart import asked_chart_context
+from goodword.courtesy.forms import (
+    DismissForm,
+    KeyForm,
+    SettingsForm,
+    SettleForm,
+    SnoozeForm,
+)
+from goodword.courtesy.ledger import build_ledger
+from goodword.courtesy.models import CourtesySettings
+from goodword.courtesy.wording import action_label, short_name
+from goodword.opportunities.models import Opportunity
+from goodword.references.models import Channel, Reference
+
+HISTORY_SHOWN = 10
+SHOWN_PER_SEVERITY = 50
+
+
+def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = SHOWN_PER_SEVERITY) -> dict:
+    """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
+
+    Usage from another view: context.update(ledger_context(request.user)), then
+    {% include "courtesy/ledger.html#ledger" %}. A fixed number of queries.
+    """
+    ledger = build_ledger(user, now)
+    return {
+        "ledger": ledger,
+        # (severity, debts shown, how many more are not shown)
+        "debt_groups": [
+            (severity, debts[:limit], max(0, len(debts) - limit) if limit else 0)
+            for severity, debts in ledger.by_severity()
+        ],
+        "holds": ledger.holds,
+        "history": ledger.history[:HISTORY_SHOWN],
+        "open_count": len(ledger.open),
+        "hidden_count": len(ledger.hidden),
+        "hidden_debts": ledger.hidden,
+        "today": ledger.today,
+        "channels": Channel.choices,
+        "snooze_min": ledger.today + dt.timedelta(days=1),
+        "snooze_default": ledger.today + dt.timedelta(days=7),
+    }
+
+
+def _page_context(request, **extra) -> dict:
+    context = ledger_context(request.user, limit=None if request.GET.get("all") else SHOWN_PER_SEVERITY)
+    request._courtesy_open_count = context["open_count"]
+    if request.htmx:
+        context["return_to"] = request.htmx.current_url_abs_path or "/due/"
+    else:
+        context["return_to"] = request.get_full_path()
+    context.update(extra)
+    return context
+
+
+def ledger(request):
+    context = _page_context(request)
+    context.update(asked_chart_context(request.user))
+    return render(request, "courtesy/ledger.html", context)
+
+
+def hidden(request):
+    return render(request, "courtesy/hidden.html", _page_context(request))
+
+
+def _respond(request, *, success: str = "", error: str = ""):
+    """htmx: the refreshed partial with a status line; otherwise back where the form was."""
+    if request.htmx:
+        context = _page_context(request, flash=success or error, flash_level="error" if error else "success")
+        partial = "hidden_list" if request.htmx.target == "hidden-debts" else "ledger"
+        template = "courtesy/hidden.html" if partial == "hidden_list" else "courtesy/ledger.html"
+        return render(request, f"{template}#{partial}", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "courtesy:ledger"
+    return redirect(target)
+
+
+def _form_error(form) -> str:
+    return " ".join(message for errors in form.errors.values() for message in errors)
+
+
+@require_POST
+def settle(request):
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, error=_form_error(form))
+    data = form.cleaned_data
+    try:
+        result = services.settle(
+            request.user, data["key"], channel=data["channel"], note=data["note"], reference_id=data["reference"]
+        )
+    except (services.DebtNotFound, Reference.DoesNotExist, Opportunity.DoesNotExist):
+        raise Http404("No such debt.") from None
+    except ValidationError as exc:
+        return _respond(request, error=" ".join(exc.messages))
+    if isinstance(result, Reference):
+        return _respond(request, success=f"{result.name} is now resting.")
+    who = short_name(result.reference.name)
+    return _respond(request, success=f"Logged for {who}: {action_label(result.kind).lower()}.")
+
+
+@require_POST
+def snooze(request):
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, error=_form_error(form))
+    try:
+        decision = services.snooze(request.user, form.cleaned_data["key"], form.cleaned_data["until"])
+    except services.DebtNotFound:
+        raise Http404("No such debt.") from None
+    except ValidationError as exc:
+        return _respond(request, error=" ".join(exc.messages))
+    return _respond(request, success=f"Snoozed until {decision.until:%d %b %Y}.")
+
+
+@require_POST
+def dismiss(request):
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, error=_form_error(form))
+    try:
+        services.dismiss(request.user, form.cleaned_data["key"], form.cleaned_data["reason"])
+    except services.DebtNotFound:
+        raise Http404("No such debt.") from None
+    except ValidationError as exc:
+        return _respond(request, error=" ".join(exc.messages))
+    return _respond(request, success="Dismissed. It stays listed under “Dismissed and snoozed”.")
+
+
+@require_POST
+def undo(request):
+    form = KeyForm(request.POST)
+    if not form.is_valid() or not services.undo(request.user, form.cleaned_data["key"]):
+        raise Http404("Nothing to undo.")
+    return _respond(request, success="Back on the ledger.")
+
+
+def settings_view(request):
+    row = CourtesySettings.for_user(request.user)
+    form = SettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Thresholds saved; the ledger uses them from now on.")
+        return redirect("courtesy:ledger")
+    return render(request, "courtesy/settings.html", {"form": form})
