@@ -1,25 +1,17 @@
 """A newcomer's first session, in Chromium, against the live app."""
 
-import re
-
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from goodword.accounts.services import issue_login_token, local_user
+from goodword.accounts.services import local_user
 from goodword.timeline.models import Event
+from tests.factories.accounts import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, live_server):
-    token = issue_login_token(local_user())
-    page.goto(live_server.url + reverse("accounts:token_login", args=[token]))
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def test_newcomer_adds_a_reference_and_a_job_then_logs_a_heads_up(page, live_server, transactional_db):
-    sign_in(page, live_server)
+    sign_in_browser(page, live_server)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="References").click()
     page.get_by_role("link", name="Add a reference").click()
@@ -61,7 +53,7 @@ def test_newcomer_adds_a_reference_and_a_job_then_logs_a_heads_up(page, live_ser
 def test_event_form_updates_the_timeline_without_a_page_load(page, live_server, transactional_db):
     from tests.factories.references import make_reference
 
-    sign_in(page, live_server)
+    sign_in_browser(page, live_server)
     reference = make_reference(local_user(), name="Sam Okafor")
     page.goto(live_server.url + reference.get_absolute_url())
     page.evaluate("window.__stillHere = true")
@@ -72,52 +64,3 @@ def test_event_form_updates_the_timeline_without_a_page_load(page, live_server, 
     assert page.evaluate("window.__stillHere") is True  # htmx swapped the fragment; no navigation
     expect(page.get_by_label("Note")).to_have_value("")
 
-
-def owe_a_heads_up():
-    """A reference who agreed, listed at a job that now wants references: a critical debt."""
-    from tests.factories.opportunities import make_listing, make_opportunity
-    from tests.factories.references import make_reference
-    from tests.factories.timeline import make_event
-
-    user = local_user()
-    reference = make_reference(user, name="Priya Venkataraman")
-    opportunity = make_opportunity(user, company="Northwind Traders", stage="references_requested")
-    make_listing(opportunity, reference)
-    make_event(reference, "agreed", opportunity=opportunity)
-    return reference, opportunity
-
-
-def critical_heads_up_debt(page):
-    return page.locator("#ledger li.debt-critical").filter(has_text="Priya Venkataraman")
-
-
-def test_logging_the_heads_up_from_the_dashboard_settles_the_debt_in_place(page, live_server, transactional_db):
-    reference, _ = owe_a_heads_up()
-    sign_in(page, live_server)
-    debt = critical_heads_up_debt(page)
-    expect(debt).to_have_count(1)
-    page.evaluate("window.__stillHere = true")
-
-    debt.get_by_label("How").select_option("phone")
-    debt.get_by_label("Note").fill("Called her before the checker did.")
-    debt.get_by_role("button", name=re.compile("^Log")).click()
-
-    expect(critical_heads_up_debt(page)).to_have_count(0)
-    assert page.evaluate("window.__stillHere") is True  # swapped by htmx, no page load
-    assert Event.objects.filter(reference=reference, kind="heads_up", channel="phone").count() == 1
-
-
-def test_logging_the_heads_up_without_javascript_reloads_the_page_without_the_debt(chromium, live_server, transactional_db):
-    owe_a_heads_up()
-    context = chromium.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        sign_in(page, live_server)
-        debt = critical_heads_up_debt(page)
-        expect(debt).to_have_count(1)
-        debt.get_by_role("button", name=re.compile("^Log")).click()
-        page.wait_for_load_state()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        expect(critical_heads_up_debt(page)).to_have_count(0)
-    finally:
-        context.close()
