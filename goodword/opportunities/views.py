@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.services import fatigue_warning
 from goodword.lib.listing_state import next_draft_kind, state_label
 from goodword.opportunities import services
@@ -86,7 +87,8 @@ def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
 
 def opportunity_detail(request, pk):
     opportunity = get_opportunity(request, pk)
-    return render(request, "opportunities/detail.html", detail_context(request, opportunity))
+    context = detail_context(request, opportunity) | own_debts_context(request, opportunity=opportunity)
+    return render(request, "opportunities/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

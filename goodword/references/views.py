@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.pages import own_debts_context
 from goodword.lib.listing_state import state_label
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
@@ -59,7 +60,8 @@ def detail_context(request, reference, *, event_form=None, logged=None):
 
 def reference_detail(request, pk):
     reference = get_reference(request, pk)
-    return render(request, "references/detail.html", detail_context(request, reference))
+    context = detail_context(request, reference) | own_debts_context(request, reference=reference)
+    return render(request, "references/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
