@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "goodword.core.context_processors.navigation",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },

@@ -35,3 +35,11 @@ def redeem_login_token(token: str):
         if not claimed:
             return None
         return LoginToken.objects.select_related("user").get(token_hash=hash_token(token)).user
+
+
+def update_profile(user, *, first_name: str, last_name: str, email: str):
+    """The name drafts are signed with, and the address Goodword writes to."""
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user

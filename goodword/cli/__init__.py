@@ -86,10 +86,10 @@ def describe(exc: Exception) -> str:
     epilog="""\b
 Examples:
   goodword demo && goodword serve     try it with sample data
-  goodword ref add "Dana Whitfield" --email dana@example.com --relationship manager
-  goodword job add "Northwind" "Platform Engineer" --stage applied
-  goodword slate add Northwind Dana
-  goodword log heads_up --ref Dana --job Northwind --channel phone
+  goodword ref add "Morgan Ellis" --email morgan@example.com --relationship manager
+  goodword job add "Fabrikam" "Platform Engineer" --stage applied
+  goodword slate add Fabrikam Morgan
+  goodword log heads_up --ref Morgan --job Fabrikam --channel phone
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="goodword")

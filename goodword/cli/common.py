@@ -133,7 +133,8 @@ def _pick_by_name(queryset, text, noun, describe, fields):
         raise LookupProblem(f"No {noun} matches {text!r}.")
     listed = "\n".join(f"  {row.pk}: {describe(row)}" for row in found[:20])
     more = "\n  …and more" if len(found) > 20 else ""
-    raise LookupProblem(f"{text!r} matches several {noun}s; use the id or more of the name:\n{listed}{more}")
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    raise LookupProblem(f"{text!r} matches several {plural}; use the id or more of the name:\n{listed}{more}")
 
 
 def pick_reference(user, text):

@@ -120,11 +120,19 @@ def add(name, **options):
     """Add a reference to your book."""
     user = boot()
     from goodword.references import services
+    from goodword.references.models import Reference
 
     fields = collect_fields(options, editing=False)
     with option_errors(FIELD_OPTIONS):
         reference = services.create_reference(user, name=name.strip(), **fields)
     click.echo(f"Added {reference.name} (id {reference.pk}).")
+    namesakes = Reference.objects.for_user(user).filter(name__iexact=reference.name).exclude(pk=reference.pk)
+    for namesake in namesakes.only("pk", "organisation"):
+        click.echo(
+            f"Note: you already had a reference named {reference.name} (id {namesake.pk}"
+            f"{', ' + namesake.organisation if namesake.organisation else ''}); use ids to tell them apart.",
+            err=True,
+        )
 
 
 @ref.command(

@@ -311,6 +311,9 @@ def is_loaded(user) -> bool:
     )
 
 
+DEMO_CANDIDATE = ("Jordan", "Avery")
+
+
 @transaction.atomic
 def load_demo(user) -> bool:
     """Load the sample for user; False (and nothing changed) when it is already there."""
@@ -319,6 +322,10 @@ def load_demo(user) -> bool:
     if is_loaded(user):
         return False
     today = timezone.localdate()
+    if not user.get_full_name():
+        # Drafts are signed with the candidate's name; "me" would read oddly.
+        user.first_name, user.last_name = DEMO_CANDIDATE
+        user.save(update_fields=["first_name", "last_name"])
     refs = {key: references.create_reference(user, **_dated(fields, today)) for key, fields in REFERENCES.items()}
     times = _Clock(today)
     for fields, history, interviews, slate, events in OPPORTUNITIES.values():
@@ -361,7 +368,9 @@ class _Clock:
 
     def at(self, days_ago: int, hour: int, minute: int = 0):
         day = self.today - dt.timedelta(days=days_ago)
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        # Loaded early in the morning, "today at 9:37" has not happened yet.
+        return min(moment, timezone.now() - dt.timedelta(minutes=1))
 
     def next(self, days_ago: int):
         count = self.used.get(days_ago, 0)

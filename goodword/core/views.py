@@ -1,5 +1,11 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from goodword.accounts.forms import ProfileForm
+from goodword.accounts.services import update_profile
 
 from goodword.courtesy.chart import asked_chart_context
 from goodword.courtesy.views import ledger_context
@@ -46,5 +52,18 @@ def home(request):
     })
 
 
+@require_http_methods(["GET", "POST"])
 def settings_hub(request):
-    return render(request, "core/settings.html")
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_profile(user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved your name and email.")
+            return redirect("core:settings")
+    return render(request, "core/settings.html", {"profile_form": form})

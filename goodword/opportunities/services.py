@@ -21,6 +21,8 @@ def today():
 
 @transaction.atomic
 def create_opportunity(owner, *, stage=Stage.LEAD, stage_on: dt.date | None = None, **fields) -> Opportunity:
+    if stage_on and stage_on > today():
+        raise ValidationError({"stage_on": f"{stage_on:%d %b %Y} is in the future; give the date it happened."})
     opportunity = Opportunity(owner=owner, **fields)
     opportunity.full_clean()
     opportunity.save()
@@ -44,6 +46,8 @@ def change_stage(opportunity: Opportunity, stage: str, *, on: dt.date | None = N
     on = on or today()
     if stage not in Stage.values:
         raise ValidationError({"stage": f"“{stage}” is not a stage; choose one of: {', '.join(Stage.values)}."})
+    if on > today():
+        raise ValidationError({"changed_on": f"{on:%d %b %Y} is in the future; record a stage change once it has happened."})
     previous = opportunity.stage_changes.order_by("-changed_on", "-id").first()
     if previous and on < previous.changed_on:
         raise ValidationError(

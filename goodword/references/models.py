@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from goodword.core.models import OwnedQuerySet
 
@@ -109,6 +110,16 @@ class Reference(models.Model):
 
     def get_absolute_url(self):
         return reverse("references:detail", args=[self.pk])
+
+    def clean(self):
+        today = timezone.localdate()
+        problems = {}
+        if self.known_since and self.known_since > today:
+            problems["known_since"] = "That date is in the future; when did you first meet?"
+        if self.consent_given_on and self.consent_given_on > today:
+            problems["consent_given_on"] = "That date is in the future; record consent once they have given it."
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def primary_email(self):

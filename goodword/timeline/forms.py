@@ -19,7 +19,7 @@ class EventForm(FriendlyForm, forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices])
     occurred_at = forms.DateTimeField(
-        label="When", required=False, widget=datetime_input(), help_text="Leave empty for now."
+        label="When", required=False, widget=datetime_input(), help_text="Defaults to now."
     )
     opportunity = forms.ModelChoiceField(
         label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None"
