@@ -120,7 +120,7 @@ SECURE_CSP = {
 }
 
 # Mail Goodword sends on its own behalf; per-user SMTP for outreach is configured per account.
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {"default": CONFIG.mailer}
 DEFAULT_FROM_EMAIL = CONFIG.email_from
 
 LOGGING = {

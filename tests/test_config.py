@@ -136,3 +136,36 @@ def test_hosted_mode_with_debug_fails_the_goodword_check(settings):
 @pytest.mark.django_db
 def test_local_mode_passes_the_goodword_checks():
     assert not [m for m in run_checks() if m.id.startswith("goodword.")]
+
+
+def test_smtp_url_becomes_the_instance_mailer_with_a_timeout(tmp_path):
+    mailer = load(tmp_path, GOODWORD_SMTP_URL="smtp://digest%40example.org:p%40ss@mail.example.org:2587").mailer
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "mail.example.org", "port": 2587, "username": "digest@example.org", "password": "p@ss",
+        "use_ssl": False, "use_tls": True, "timeout": 20,
+    }
+    assert load(tmp_path, GOODWORD_SMTP_URL="smtps://mail.example.org").mailer["OPTIONS"]["port"] == 465
+
+
+def test_without_smtp_url_the_instance_prints_its_mail(tmp_path):
+    assert load(tmp_path).mailer["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.parametrize("url", ["http://mail.example.org", "smtp://", "smtp://host:port"])
+def test_bad_smtp_url_is_refused_naming_the_variable(tmp_path, url):
+    with pytest.raises(config.ConfigError, match="GOODWORD_SMTP_URL="):
+        load(tmp_path, GOODWORD_SMTP_URL=url)
+
+
+def test_instance_mail_reaches_a_real_smtp_server(tmp_path, settings, db):
+    """The MAILERS entry built from GOODWORD_SMTP_URL really talks SMTP (aiosmtpd on loopback)."""
+    from django.core import mail
+
+    from tests.factories.outreach import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.MAILERS = {"default": load(tmp_path, GOODWORD_SMTP_URL=f"smtp://127.0.0.1:{sink.port}?starttls=false").mailer}
+        mail.send_mail("Your Goodword digest", "3 things due.", "goodword@example.org", ["alice@example.org"])
+        assert sink.handler.wait_for(1)
+    assert sink.handler.received[0]["Subject"] == "Your Goodword digest"

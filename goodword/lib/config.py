@@ -38,6 +38,7 @@ class Config:
     time_zone: str
     cli_user: str
     email_from: str
+    mailer: dict
 
     @property
     def hosted(self) -> bool:
@@ -255,6 +256,43 @@ def parse_hosts(raw: str | None, mode: str) -> list[str]:
     return hosts
 
 
+SMTP_TIMEOUT_SECONDS = 20
+
+
+def parse_smtp_url(raw: str | None) -> dict:
+    """The instance's own mailer (digests without per-user SMTP, notices): a Django MAILERS entry.
+
+    Unset, mail is printed to the console, which suits one person on a laptop.
+    """
+    if not raw:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(
+            f"GOODWORD_SMTP_URL={redact(raw)!r} is not an SMTP address; use smtp://user:password@host:587 "
+            "(STARTTLS) or smtps://user:password@host:465 (TLS); add ?starttls=false for a plain local relay."
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"GOODWORD_SMTP_URL={redact(raw)!r} has a port that is not a number.") from None
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    starttls = scheme == "smtp" and parse_bool("GOODWORD_SMTP_URL starttls", query.get("starttls"), default=True)
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": port or (465 if scheme == "smtps" else 587),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": scheme == "smtps",
+            "use_tls": starttls,
+            "timeout": SMTP_TIMEOUT_SECONDS,
+        },
+    }
+
+
 def load(env: dict | None = None) -> Config:
     env = os.environ if env is None else env
     mode = parse_mode(env.get("GOODWORD_MODE"))
@@ -269,4 +307,5 @@ def load(env: dict | None = None) -> Config:
         time_zone=parse_time_zone(env.get("GOODWORD_TIME_ZONE")),
         cli_user=(env.get("GOODWORD_USER") or "me").strip() or "me",
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
+        mailer=parse_smtp_url(env.get("GOODWORD_SMTP_URL")),
     )
