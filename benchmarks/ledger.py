@@ -3,6 +3,9 @@
     python benchmarks/ledger.py                  # SQLite in a temporary GOODWORD_HOME
     GOODWORD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/goodword_ledger \\
         python benchmarks/ledger.py              # SQLite, then PostgreSQL
+    python benchmarks/ledger.py --keep /tmp/gw-bench [--profile]
+                                                 # SQLite only: keep the generated database there
+                                                 # and reuse it next time; cProfile build_ledger()
 
 One account gets 2,000 references, 1,000 opportunities (with stage history
 and interviews), 10,000 listings and 200,000 events, inserted with

@@ -7,6 +7,7 @@ datetime; every "day" is a date in the user's own time zone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Mapping
@@ -131,9 +132,10 @@ class OppFacts:
 
 @dataclass(frozen=True, slots=True)
 class ListingFacts:
-    """One reference on one slate, with the last moment of each event kind in
-    PAIR_KINDS logged for this opportunity, and the first moment of the kinds a
-    rule needs it for (heads_up, employer_contacted; see ledger.FIRST_KINDS)."""
+    """One reference on one slate, with the first and the last moment of each
+    event kind in PAIR_KINDS logged for this opportunity (the rules read first
+    only for heads_up and employer_contacted). With one event per kind, `first`
+    may be the very same dict as `last`: treat both as read-only."""
 
     reference_id: int
     opportunity_id: int
@@ -178,14 +180,26 @@ class Facts:
     by_opportunity: dict[int, list[ListingFacts]] = field(init=False)
     by_reference: dict[int, list[ListingFacts]] = field(init=False)
     _day_starts: dict = field(init=False, repr=False)
+    # Derived values several rules share (slates, listings with a kind, ...),
+    # computed at most once by rules.py; never stored anywhere else.
+    memo: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         self.tz = self.settings.tz
         self.today = self.now.astimezone(self.tz).date()
-        self.by_opportunity, self.by_reference, self._day_starts = {}, {}, {}
+        self.by_opportunity, self.by_reference, self._day_starts, self.memo = {}, {}, {}, {}
+        by_opportunity, by_reference = self.by_opportunity, self.by_reference
         for listing in self.listings:
-            self.by_opportunity.setdefault(listing.opportunity_id, []).append(listing)
-            self.by_reference.setdefault(listing.reference_id, []).append(listing)
+            slate = by_opportunity.get(listing.opportunity_id)
+            if slate is None:
+                by_opportunity[listing.opportunity_id] = [listing]
+            else:
+                slate.append(listing)
+            listed = by_reference.get(listing.reference_id)
+            if listed is None:
+                by_reference[listing.reference_id] = [listing]
+            else:
+                listed.append(listing)
 
     def day(self, moment: dt.datetime) -> dt.date:
         """The calendar day of a moment, in the user's time zone."""
@@ -216,6 +230,18 @@ class Facts:
         if opp.stage in CHECKING_STAGES:
             return True
         return opp.stage not in OUTCOME_STAGES and opp.id in self.employer_asked
+
+
+def builder(cls):
+    """A fast constructor for a frozen, slotted dataclass: every field, positionally,
+    no defaults. The generated __init__ of a frozen dataclass goes through
+    object.__setattr__ once per field (three times slower); ledger.py builds
+    tens of thousands of these per ledger."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    namespace = {"new": object.__new__, "cls": cls} | {f"set_{name}": getattr(cls, name).__set__ for name in names}
+    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
+    exec(f"def build({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", namespace)  # noqa: S102
+    return namespace["build"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """Fetch one user's facts in a fixed number of queries, and run the rules.
 
 The number of queries does not depend on how much data the user has: each
-query below returns plain tuples (values_list) and only the columns the rules
-read; events come pre-aggregated (first and last moment of each kind per
-reference and opportunity, last moment of anything per reference).
+query below returns plain tuples and only the columns the rules read. Events
+come with their listing (every courtesy event of that reference for that
+opportunity, as text reduced to first/last moment per kind in C loops), or
+pre-aggregated (last moment of anything per reference, first employer contact
+per opportunity). Numbers and the reasoning: docs/ledger.md.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import CharField, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import CharField, F, Func, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from goodword.courtesy import rules
@@ -27,19 +30,19 @@ from goodword.courtesy.facts import (
     RefFacts,
     Severity,
     UserSettings,
+    builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
 
+# Positional constructors that skip the frozen dataclasses' per-field object.__setattr__.
+_ref_facts, _opp_facts, _interview_facts, _listing_facts = map(builder, (RefFacts, OppFacts, InterviewFacts, ListingFacts))
+
 
 def load_settings(user) -> UserSettings:
     return CourtesySettings.for_user(user).as_plain()
-
-
-# The kinds whose first moment a rule reads (the rest: only the last).
-FIRST_KINDS = ("heads_up", "employer_contacted")
 
 
 class _Raw(Func):
@@ -58,8 +61,25 @@ class _Raw(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
+class _RawDate(Func):
+    """A date read as text on SQLite (day() parses it); other backends' drivers
+    already return dates without Django's converters."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra_context)
+
+
 _parse = dt.datetime.fromisoformat
+_parse_day = dt.date.fromisoformat
 _UTC = "+00:00"
+
+
+def day(value) -> dt.date | None:
+    """A date from a _RawDate value."""
+    return _parse_day(value) if value.__class__ is str else value
 
 
 def moment(value) -> dt.datetime | None:
@@ -71,19 +91,64 @@ def moment(value) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+def _first_and_last(kinds, moments) -> tuple[dict, dict]:
+    first: dict[str, dt.datetime] = {}
+    last: dict[str, dt.datetime] = {}
+    for kind, when in zip(kinds, moments, strict=True):
+        if kind not in last or when > last[kind]:
+            last[kind] = when
+        if kind not in first or when < first[kind]:
+            first[kind] = when
+    return first, last
+
+
+def _listings_sql(vendor: str, owner_id: int) -> tuple[str, list]:
+    """Every listing of the owner with its events (of PAIR_KINDS) in one column:
+    "kind,kind,…|moment,moment,…" (ISO text with an offset, pairwise in the
+    same order, in no particular order otherwise), or NULL.
+
+    One correlated subquery per listing, each an index range on
+    timeline_ledger_cover (owner, opportunity, reference, kind, occurred_at):
+    cheaper than a GROUP BY with a conditional MAX() per kind, and the
+    per-kind reduction happens in C (dict(zip(...))) on the Python side.
+    """
+    # Inlined constants (not parameters): SQLite rebuilds a bound IN list for every run of the subquery.
+    assert all(kind.isidentifier() for kind in PAIR_KINDS)
+    kinds = ", ".join(f"'{kind}'" for kind in PAIR_KINDS)
+    listing, opportunity, event = Listing._meta.db_table, Opportunity._meta.db_table, Event._meta.db_table
+    if vendor == "postgresql":
+        # timestamptz::text carries its offset ("…+00"), which fromisoformat reads; no ORDER BY in
+        # the aggregates (a sort per listing, twice the cost): Python does not depend on the order.
+        text = "({})::text"
+        aggregate = "string_agg(e.kind, ',') || '|' || string_agg(e.occurred_at::text, ',')"
+        kind_filter = f"e.kind IN ({kinds})"
+    else:
+        text = "CAST({} AS TEXT) || '+00:00'"
+        aggregate = "group_concat(e.kind) || '|' || group_concat(e.occurred_at, '+00:00,') || '+00:00'"
+        kind_filter = f"+e.kind IN ({kinds})"  # "+": filter while scanning, no seek per kind
+    sql = (
+        f'SELECT l.reference_id, l.opportunity_id, {text.format("l.created_at")}, '
+        f"(SELECT {aggregate} FROM {event} e WHERE e.owner_id = %s AND e.opportunity_id = l.opportunity_id "
+        f"AND e.reference_id = l.reference_id AND {kind_filter}) "
+        f"FROM {listing} l INNER JOIN {opportunity} o ON o.id = l.opportunity_id WHERE o.owner_id = %s"
+    )
+    return sql, [owner_id, owner_id]
+
+
 def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSettings | None = None) -> Facts:
     """Everything the rules read about `user`, in seven queries (six with settings given).
 
-    Events arrive pre-aggregated: one row per (opportunity, reference) with the
-    last moment of each kind the rules read (and the first of a few), and the
-    latest event of any kind per reference through an index seek.
+    Each listing arrives with its courtesy events (see _listings_sql); the
+    latest event of any kind per reference comes through an index seek, the
+    first employer contact per opportunity from one grouped MIN over every
+    event (listed pair or not, as before).
     """
     now = now or timezone.now()
     user_settings = user_settings or load_settings(user)
 
     latest = Event.objects.filter(owner=user, reference=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     references = {
-        pk: RefFacts(pk, name, relationship, status, moment(created_at), moment(last_event), channel)
+        pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel)
         for pk, name, relationship, status, created_at, channel, last_event in Reference.objects.filter(owner=user)
         .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")))
         .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event")
@@ -92,49 +157,49 @@ def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSetting
     stages: dict[int, list] = {}
     for opportunity_id, stage, changed_on in (
         StageChange.objects.filter(opportunity__owner=user)
-        .order_by("opportunity_id", "changed_on", "id").values_list("opportunity_id", "stage", "changed_on")
+        .order_by("opportunity_id", "changed_on", "id").annotate(day=_RawDate(F("changed_on")))
+        .values_list("opportunity_id", "stage", "day")
     ):
-        stages.setdefault(opportunity_id, []).append((stage, changed_on))
+        stages.setdefault(opportunity_id, []).append((stage, day(changed_on)))
     interviews: dict[int, list] = {}
     for opportunity_id, when, kind, strong, weak in (
         Interview.objects.filter(opportunity__owner=user)
-        .order_by("opportunity_id", "when", "id")
-        .values_list("opportunity_id", "when", "format", "strong_points", "weak_points")
+        .order_by("opportunity_id", "when", "id").annotate(moment=_Raw(F("when")))
+        .values_list("opportunity_id", "moment", "format", "strong_points", "weak_points")
     ):
-        interviews.setdefault(opportunity_id, []).append(InterviewFacts(when, kind, strong, weak))
+        interviews.setdefault(opportunity_id, []).append(_interview_facts(moment(when), kind, strong, weak))
     opportunities = {
-        pk: OppFacts(pk, company, role, wanted, announced, tuple(stages.get(pk, ())), tuple(interviews.get(pk, ())))
+        pk: _opp_facts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
+                       tuple(interviews.get(pk, ())))
         for pk, company, role, wanted, announced in Opportunity.objects.filter(owner=user)
-        .order_by().values_list("id", "company", "role", "references_wanted", "announced_on")
+        .order_by().annotate(announced=_RawDate(F("announced_on")))
+        .values_list("id", "company", "role", "references_wanted", "announced")
     }
 
-    columns = {f"last_{kind}": _Raw(Max("occurred_at", filter=Q(kind=kind))) for kind in PAIR_KINDS}
-    columns |= {f"first_{kind}": _Raw(Min("occurred_at", filter=Q(kind=kind))) for kind in FIRST_KINDS}
-    split = len(PAIR_KINDS)
-    pairs: dict[tuple[int, int], tuple[dict, dict]] = {}
-    employer_asked: dict[int, dt.datetime] = {}
-    for opportunity_id, reference_id, *values in (
-        Event.objects.filter(owner=user, opportunity__isnull=False, kind__in=PAIR_KINDS).order_by()
-        .values_list("opportunity_id", "reference_id").annotate(**columns).values_list(
-            "opportunity_id", "reference_id", *columns)
-    ):
-        # Comprehensions with the text fast path inline: this loop sees every value.
-        last = {kind: _parse(value + _UTC) if value.__class__ is str else moment(value)
-                for kind, value in zip(PAIR_KINDS, values, strict=False) if value is not None}
-        first = {kind: _parse(value + _UTC) if value.__class__ is str else moment(value)
-                 for kind, value in zip(FIRST_KINDS, values[split:], strict=True) if value is not None}
-        pairs[(reference_id, opportunity_id)] = (first, last)
-        called = first.get("employer_contacted")
-        if called is not None and (opportunity_id not in employer_asked or called < employer_asked[opportunity_id]):
-            employer_asked[opportunity_id] = called
+    employer_asked = {
+        opportunity_id: moment(called)
+        for opportunity_id, called in Event.objects.filter(owner=user, kind="employer_contacted", opportunity__isnull=False)
+        .order_by().values_list("opportunity_id").annotate(called=_Raw(Min("occurred_at"))).values_list("opportunity_id", "called")
+    }
 
-    empty = ({}, {})
-    listings = [
-        ListingFacts(reference_id, opportunity_id, moment(created), *pairs.get((reference_id, opportunity_id), empty))
-        for reference_id, opportunity_id, created in Listing.objects.filter(opportunity__owner=user)
-        .order_by().annotate(created=_Raw(F("created_at"))).values_list("reference_id", "opportunity_id", "created")
-        if reference_id in references
-    ]
+    listings = []
+    append, parse, new, empty = listings.append, _parse, _listing_facts, {}
+    with connection.cursor() as cursor:
+        cursor.execute(*_listings_sql(connection.vendor, user.pk))
+        for reference_id, opportunity_id, created, events in cursor.fetchall():
+            if reference_id not in references:
+                continue
+            if events is None:
+                first = last = empty
+            else:
+                kinds, moments = events.split("|")
+                kinds = kinds.split(",")
+                last = dict(zip(kinds, map(parse, moments.split(",")), strict=True))
+                if len(last) == len(kinds):
+                    first = last  # one event of each kind: its first moment is its last
+                else:
+                    first, last = _first_and_last(kinds, map(parse, moments.split(",")))
+            append(new(reference_id, opportunity_id, parse(created), first, last))
     return Facts(now, user_settings, references, opportunities, listings, employer_asked)
 
 

@@ -8,6 +8,7 @@ docs/ledger.md. No database access here: ledger.py fetches the facts first.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -70,33 +71,59 @@ def sort_debts(debts):
     return sorted(debts, key=lambda d: (-d.severity, d.due_on, d.who.lower(), d.rule, d.key))
 
 
-def _slate(facts: Facts, opp: OppFacts, *, skip_hr: bool) -> Iterator[tuple[ListingFacts, RefFacts]]:
-    references = facts.references
-    for listing in facts.by_opportunity.get(opp.id, ()):
-        ref = references.get(listing.reference_id)
-        if ref is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
-            yield listing, ref
+def _slates(facts: Facts, skip_hr: bool) -> dict[int, list[tuple[ListingFacts, RefFacts]]]:
+    """opportunity id -> its slate as (listing, reference), in listing order,
+    HR verifiers left out when skip_hr (both built once per Facts, in one pass)."""
+    slates = facts.memo.get(("slates", skip_hr))
+    if slates is None:
+        references = facts.references
+        every, no_hr = {}, {}
+        for opportunity_id, listings in facts.by_opportunity.items():
+            slate = every[opportunity_id] = []
+            without = no_hr[opportunity_id] = []
+            for listing in listings:
+                ref = references.get(listing.reference_id)
+                if ref is not None:
+                    slate.append((listing, ref))
+                    if ref.relationship != HR_VERIFIER:
+                        without.append((listing, ref))
+        facts.memo[("slates", False)], facts.memo[("slates", True)] = every, no_hr
+        slates = no_hr if skip_hr else every
+    return slates
+
+
+def _slate(facts: Facts, opp: OppFacts, *, skip_hr: bool) -> list[tuple[ListingFacts, RefFacts]]:
+    return _slates(facts, skip_hr).get(opp.id, [])
 
 
 def _pairs(facts: Facts, *, skip_hr: bool, stages=None, skip_stages=frozenset()):
     """(listing, reference, opportunity) for every listing, visiting only the
     opportunities whose stage is in `stages` (when given) and not in `skip_stages`."""
+    slates = _slates(facts, skip_hr)
+    found = []
     for opp in facts.opportunities.values():
         stage = opp.stage
         if (stages is not None and stage not in stages) or stage in skip_stages:
             continue
-        for listing, ref in _slate(facts, opp, skip_hr=skip_hr):
-            yield listing, ref, opp
+        found.extend((listing, ref, opp) for listing, ref in slates.get(opp.id, ()))
+    return found
 
 
 def _with_kind(facts: Facts, kind: str, *, skip_hr: bool):
-    """(listing, reference, opportunity) for the listings that have an event of `kind`."""
-    for listing in facts.listings:
-        if kind in listing.last:
-            ref = facts.references.get(listing.reference_id)
-            opp = facts.opportunities.get(listing.opportunity_id)
-            if ref is not None and opp is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
-                yield listing, ref, opp
+    """(listing, reference, opportunity) for the listings that have an event of `kind` (built once per Facts)."""
+    key = ("with_kind", kind, skip_hr)
+    found = facts.memo.get(key)
+    if found is None:
+        references, opportunities = facts.references, facts.opportunities
+        found = []
+        for listing in facts.listings:
+            if kind in listing.last:
+                ref = references.get(listing.reference_id)
+                opp = opportunities.get(listing.opportunity_id)
+                if ref is not None and opp is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
+                    found.append((listing, ref, opp))
+        facts.memo[key] = found
+    return found
 
 
 def _debt(rule_id, severity, due_on, why, action, ref=None, opp=None, **extra) -> Debt:
@@ -221,14 +248,24 @@ OUTCOME_WORDS = {
 }
 
 
-def _untold(facts: Facts) -> Iterator[tuple[ListingFacts, RefFacts, OppFacts]]:
-    """Listings whose application ended and whose reference has not heard how."""
-    for listing, ref, opp in _pairs(facts, skip_hr=True, stages=OUTCOME_STAGES):
-        told = listing.last.get("outcome_shared")
-        if told is not None and told >= facts.day_start(opp.stage_since):
-            continue
-        if listing.consent != "declined" and listing.involved:
-            yield listing, ref, opp
+def _untold(facts: Facts) -> list[tuple[ListingFacts, RefFacts, OppFacts]]:
+    """Listings whose application ended and whose reference has not heard how (built once per Facts)."""
+    found = facts.memo.get("untold")
+    if found is None:
+        found = []
+        slates = _slates(facts, True)
+        for opp in facts.opportunities.values():
+            if opp.stage not in OUTCOME_STAGES:
+                continue
+            ended = facts.day_start(opp.stage_since)
+            for listing, ref in slates.get(opp.id, ()):
+                told = listing.last.get("outcome_shared")
+                if told is not None and told >= ended:
+                    continue
+                if listing.consent != "declined" and listing.involved:
+                    found.append((listing, ref, opp))
+        facts.memo["untold"] = found
+    return found
 
 
 @rule("outcome_not_shared", "Outcome not shared", "outcome_shared")
@@ -284,25 +321,31 @@ def not_thanked(facts: Facts) -> Iterator[Debt]:
     day of the window. Not for HR verifiers or references who declined.
     Settled by logging "thanked" (a "gift" counts too)."""
     window = facts.settings.thank_within_days
-    for listing, ref, opp in _pairs(facts, skip_hr=True, stages=OUTCOME_STAGES):
+    slates = _slates(facts, True)
+    for opp in facts.opportunities.values():
+        if opp.stage not in OUTCOME_STAGES:
+            continue
         outcome_on = opp.stage_since
         if (facts.today - outcome_on).days <= window:
             continue
-        thanked = listing.last_of("thanked", "gift")
-        if thanked is not None and thanked >= facts.day_start(outcome_on):
-            continue
-        if listing.consent == "declined" or not listing.involved:
-            continue
-        who = w.short_name(ref.name)
-        if opp.stage == "landed":
-            severity = Severity.MEDIUM
-            why = (f"{ref.name} helped you land {opp.role} at {opp.company} ({w.day(outcome_on, facts.today)}) "
-                   f"and hasn't been thanked: a personal note to {who}, perhaps with a small gift they'd like.")
-        else:
-            severity = Severity.LOW
-            why = (f"{opp.company} didn't work out, but {ref.name} gave their time for you: "
-                   f"a short thank-you tells {who} it mattered.")
-        yield _debt("not_thanked", severity, outcome_on + dt.timedelta(days=window), why, "thanked", ref, opp)
+        ended = facts.day_start(outcome_on)
+        for listing, ref in slates.get(opp.id, ()):
+            last = listing.last
+            thanked, gift = last.get("thanked"), last.get("gift")
+            if (thanked is not None and thanked >= ended) or (gift is not None and gift >= ended):
+                continue
+            if listing.consent == "declined" or not listing.involved:
+                continue
+            who = w.short_name(ref.name)
+            if opp.stage == "landed":
+                severity = Severity.MEDIUM
+                why = (f"{ref.name} helped you land {opp.role} at {opp.company} ({w.day(outcome_on, facts.today)}) "
+                       f"and hasn't been thanked: a personal note to {who}, perhaps with a small gift they'd like.")
+            else:
+                severity = Severity.LOW
+                why = (f"{opp.company} didn't work out, but {ref.name} gave their time for you: "
+                       f"a short thank-you tells {who} it mattered.")
+            yield _debt("not_thanked", severity, outcome_on + dt.timedelta(days=window), why, "thanked", ref, opp)
 
 
 @rule("called_unannounced", "Called without warning", "apology")
@@ -388,10 +431,10 @@ def suggestions(facts: Facts, exclude: set[int], want_manager: bool, limit: int 
         if ref.status == ACTIVE and not ref.is_hr_verifier and ref.id not in exclude
         and load.get(ref.id, (0, None))[0] < facts.settings.fatigue_listings
     ]
-    pool.sort(key=lambda ref: (
+    # nsmallest(n, ...) is sorted(...)[:n] without sorting the whole pool.
+    return heapq.nsmallest(limit, pool, key=lambda ref: (
         want_manager and ref.relationship not in MANAGER_KINDS, load.get(ref.id, (0, None))[1] or epoch, ref.name,
     ))
-    return pool[:limit]
 
 
 @rule("short_slate", "Short slate", "agreed")

@@ -32,14 +32,20 @@ from goodword.opportunities.models import Opportunity
 from goodword.references.models import Channel, Reference
 
 HISTORY_SHOWN = 10
-SHOWN_PER_SEVERITY = 50
+SHOWN_PER_SEVERITY = 50  # on the ledger page (?all=1 shows every debt)
+# On pages that embed the ledger (the dashboard): each debt renders three forms,
+# so a heavy account's 4 x 50 debts made the page ~1 MB and ~0.5 s of template
+# rendering. The rest is one click away ("Show them all" on the ledger page).
+EMBEDDED_PER_SEVERITY = 10
 
 
-def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = SHOWN_PER_SEVERITY) -> dict:
+def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_PER_SEVERITY) -> dict:
     """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
 
     Usage from another view: context.update(ledger_context(request.user)), then
     {% include "courtesy/ledger.html#ledger" %}. A fixed number of queries.
+    Shows EMBEDDED_PER_SEVERITY debts per severity unless told otherwise
+    (the ledger page itself asks for SHOWN_PER_SEVERITY, or all of them).
     """
     ledger = build_ledger(user, now)
     return {
