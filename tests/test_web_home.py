@@ -52,3 +52,11 @@ def test_the_sign_in_pages_still_render(db, client):
     response = client.get(reverse("accounts:token_login", args=["not-a-real-token"]))
     assert response.status_code == 410
     assert "no longer works" in response.content.decode()
+
+
+def test_dashboard_lists_the_latest_open_opportunities_and_links_to_the_rest(alice, alice_client):
+    for number in range(14):
+        make_opportunity(alice, company=f"Company {number:02}", stage="applied")
+    html = alice_client.get(reverse("core:home")).content.decode()
+    assert html.count('class="stage stage-applied"') == 12
+    assert "All open opportunities" in html

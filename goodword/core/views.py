@@ -15,6 +15,7 @@ from goodword.references.models import Reference, Status
 from goodword.timeline.models import Event
 
 RECENT_EVENTS = 10
+OPEN_OPPORTUNITIES_SHOWN = 12
 
 
 def home(request):
@@ -36,6 +37,8 @@ def home(request):
     recent_events = (
         Event.objects.for_user(user).select_related("reference", "opportunity")[:RECENT_EVENTS]
     )
+    # One row more than shown tells whether to link to the rest, without a count query.
+    shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])
     ledger = ledger_context(user)
     # The navigation badge reads this instead of computing the ledger again.
     request._courtesy_open_count = ledger["open_count"]
@@ -43,7 +46,8 @@ def home(request):
         **ledger,
         **asked_chart_context(user),
         **notices_context(user),
-        "open_opportunities": list(open_opportunities),
+        "open_opportunities": shown[:OPEN_OPPORTUNITIES_SHOWN],
+        "more_open_opportunities": len(shown) > OPEN_OPPORTUNITIES_SHOWN,
         "reference_total": sum(status_counts.values()),
         "reference_counts": [
             (label, status_counts.get(value, 0)) for value, label in Status.choices if status_counts.get(value)
