@@ -127,7 +127,7 @@ def test_fewer_agreed_references_than_wanted_is_high_and_suggests_rested_referen
     [debt] = debts(facts([DANA, sam, lee, rested, recent, worn_out], [job, *others], rows), "short_slate")
     assert (debt.severity, debt.reference_id, debt.due_on) == (Severity.HIGH, None, day_ago(2))
     assert debt.why == ("Northwind wants 3 references for Platform Engineer; only Dana Whitfield and Sam Ortiz "
-                        "have agreed: ask Lee Park, Ana Ruiz or Cy Moss.")
+                        "have agreed: get an answer from Lee Park, who is listed, or list and ask Ana Ruiz or Cy Moss.")
     assert [name for _, name in debt.candidates] == ["Lee Park", "Ana Ruiz", "Cy Moss"]
 
 

@@ -471,10 +471,18 @@ def short_slate(facts: Facts) -> Iterator[Debt]:
             else:
                 head += f"; only {agreed_names} {'has' if len(agreed) == 1 else 'have'} agreed"
                 head += ", none of them a manager" if not has_manager else ""
-        ask = [ref.name + (f" ({RELATIONSHIP_WORDS[ref.relationship]})"
-                           if not has_manager and ref.relationship in RELATIONSHIP_WORDS else "")
-               for ref in waiting + ideas]
-        ask_text = f"ask {w.names(ask, joiner='or')}" if ask else "add someone to the slate and ask them"
+        def described(refs):
+            return [ref.name + (f" ({RELATIONSHIP_WORDS[ref.relationship]})"
+                                if not has_manager and ref.relationship in RELATIONSHIP_WORDS else "")
+                    for ref in refs]
+
+        # Those already listed owe an answer; the suggestions would be new names on the slate.
+        asks = []
+        if waiting:
+            asks.append(f"get an answer from {w.names(described(waiting))}, who {'is' if len(waiting) == 1 else 'are'} listed")
+        if ideas:
+            asks.append(f"{'or ' if waiting else ''}list and ask {w.names(described(ideas), joiner='or')}")
+        ask_text = ", ".join(asks) if asks else "add someone to the slate and ask them"
         due = facts.asked_on(opp) or facts.today
         yield _debt("short_slate", Severity.HIGH, due, f"{head}: {ask_text}.", "agreed", None, opp,
                     candidates=tuple((ref.id, ref.name) for ref in waiting + ideas))
