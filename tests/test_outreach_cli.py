@@ -66,7 +66,10 @@ def test_draft_file_sent_twice_is_sent_once_and_logged(me, facts, tmp_path):
         assert run("draft", "letter", "--ref", "Dana", "--job", "Northwind", "--out", str(path)).exit_code == 0
         first = run("send", str(path))
         second = run("send", str(path))
-    assert "Sent to dana@example.com" in first.output and "Sent to dana@example.com" in second.output
+    assert "Sent to dana@example.com" in first.output
+    assert second.exit_code == 0
+    assert "Already sent to dana@example.com on " in second.output and "not sending it again" in second.output
+    assert "Sent to" not in second.output
     assert len(sink.handler.received) == 1
     assert sink.handler.received[0]["Subject"].startswith("A draft letter for Northwind")
     event = Event.objects.get()

@@ -216,7 +216,8 @@ def test_templates_page_marks_which_templates_are_mine(alice, alice_client):
 
     services.save_user_template(alice, "apology", "formal", subject="Sorry", body="Sorry, {{ reference.first_name }}.")
     page = alice_client.get(reverse("outreach:templates")).content.decode()
-    assert page.count("Yours (edit)") == 1 and page.count("Built-in (customise)") == 15
+    assert page.count("Edit your formal apology after an unannounced call") == 1
+    assert page.count(">Customise the ") == 15 and "Customise the friendly heads-up with briefing" in page
 
 
 def test_compose_url_names_kind_reference_job_and_tone(alice_client, facts):

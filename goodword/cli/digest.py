@@ -14,8 +14,9 @@ Examples:
 
 \b
 Turn the daily digest on, and choose its hour and address, on the web app's
-Reminders page (/reminders/). `goodword worker` sends it on its own once the
-worker calls goodword.reminders.services.run_reminders.
+Reminders page (/reminders/). A running `goodword worker` (or `goodword serve`)
+sends each digest (and portal notices) on its own when its hour comes, so
+--due-all is only needed when you run neither and want cron to do it.
 """
 )
 @click.option("--print", "mode", flag_value="print", default=True, help="Print the digest (the default).")

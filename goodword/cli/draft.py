@@ -11,6 +11,20 @@ TONES = ["friendly", "formal"]
 SEPARATOR = "----- message -----"
 
 
+class DraftKindWord(Word):
+    """KIND in the usage line (not a wrapped list of choices) and a plain-spoken error."""
+
+    def get_metavar(self, param, ctx=None):
+        return "KIND"
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            kinds = ", ".join(kind.replace("_", "-") for kind in KINDS)
+            self.fail(f"Unknown draft kind {value!r}; choose one of: {kinds}.", param, ctx)
+
+
 @click.command(
     epilog="""\b
 Examples:
@@ -20,7 +34,7 @@ Examples:
   goodword send dana-letter.eml
 """
 )
-@click.argument("kind", type=Word(KINDS))
+@click.argument("kind", type=DraftKindWord(KINDS), metavar="KIND")
 @click.option("--ref", "ref", required=True, help="The reference: id or part of the name.")
 @click.option("--job", "job", help="The opportunity: id or part of the company or role.")
 @click.option("--tone", type=Word(TONES), default="friendly", show_default=True)

@@ -42,6 +42,16 @@ def send(path, queue_only, mark_sent):
         )
         click.echo(f"Logged “{event.get_kind_display()}” with {reference.name}.")
         return
+    if fields["key"]:
+        from django.utils import timezone
+
+        from goodword.outreach.models import OutboxMessage
+
+        earlier = OutboxMessage.objects.for_user(user).filter(idempotency_key=fields["key"]).first()
+        if earlier is not None and earlier.state == "sent":
+            when = timezone.localtime(earlier.sent_at or earlier.updated_at)
+            click.echo(f"Already sent to {earlier.to_address} on {when:%Y-%m-%d at %H:%M}; not sending it again.")
+            return
     try:
         message = outbox.queue_message(
             user, reference, kind=fields["kind"], opportunity=opportunity, subject=fields["subject"],

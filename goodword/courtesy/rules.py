@@ -437,6 +437,13 @@ def suggestions(facts: Facts, exclude: set[int], want_manager: bool, limit: int 
     ))
 
 
+def _described(refs, with_relationship: bool) -> list[str]:
+    """Names, with the relationship when the slate still needs a manager."""
+    return [ref.name + (f" ({RELATIONSHIP_WORDS[ref.relationship]})"
+                        if with_relationship and ref.relationship in RELATIONSHIP_WORDS else "")
+            for ref in refs]
+
+
 @rule("short_slate", "Short slate", "agreed")
 def short_slate(facts: Facts) -> Iterator[Debt]:
     """The employer is checking references (references requested or offer, or
@@ -471,17 +478,12 @@ def short_slate(facts: Facts) -> Iterator[Debt]:
             else:
                 head += f"; only {agreed_names} {'has' if len(agreed) == 1 else 'have'} agreed"
                 head += ", none of them a manager" if not has_manager else ""
-        def described(refs):
-            return [ref.name + (f" ({RELATIONSHIP_WORDS[ref.relationship]})"
-                                if not has_manager and ref.relationship in RELATIONSHIP_WORDS else "")
-                    for ref in refs]
-
         # Those already listed owe an answer; the suggestions would be new names on the slate.
         asks = []
         if waiting:
-            asks.append(f"get an answer from {w.names(described(waiting))}, who {'is' if len(waiting) == 1 else 'are'} listed")
+            asks.append(f"get an answer from {w.names(_described(waiting, not has_manager))}, who {'is' if len(waiting) == 1 else 'are'} listed")
         if ideas:
-            asks.append(f"{'or ' if waiting else ''}list and ask {w.names(described(ideas), joiner='or')}")
+            asks.append(f"{'or ' if waiting else ''}list and ask {w.names(_described(ideas, not has_manager), joiner='or')}")
         ask_text = ", ".join(asks) if asks else "add someone to the slate and ask them"
         due = facts.asked_on(opp) or facts.today
         yield _debt("short_slate", Severity.HIGH, due, f"{head}: {ask_text}.", "agreed", None, opp,

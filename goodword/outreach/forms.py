@@ -1,10 +1,11 @@
 from django import forms
 
 from goodword.outreach.models import Security
+from goodword.references.forms import FriendlyForm
 from goodword.references.models import Channel
 
 
-class ComposeForm(forms.Form):
+class ComposeForm(FriendlyForm, forms.Form):
     to_name = forms.CharField(label="To (name)", max_length=200, required=False)
     # Not required: a reference with no email address can still get the text
     # by phone or LinkedIn, and the hand-sent message is logged all the same.
@@ -25,7 +26,7 @@ class ComposeForm(forms.Form):
         return body + "\n"
 
 
-class SmtpSettingsForm(forms.Form):
+class SmtpSettingsForm(FriendlyForm, forms.Form):
     host = forms.CharField(max_length=255, help_text="e.g. smtp.fastmail.com")
     port = forms.IntegerField(min_value=1, max_value=65535, initial=587)
     security = forms.ChoiceField(choices=Security.choices, initial=Security.STARTTLS)
@@ -38,7 +39,7 @@ class SmtpSettingsForm(forms.Form):
     from_address = forms.CharField(max_length=254, label="Your email address (sender)")
 
 
-class TemplateForm(forms.Form):
-    subject = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), max_length=2000)
+class TemplateForm(FriendlyForm, forms.Form):
+    subject = forms.CharField(max_length=2000)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 24, "cols": 80}), max_length=50000)
 

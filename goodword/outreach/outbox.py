@@ -331,7 +331,8 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
     except smtplib.SMTPAuthenticationError as error:
         raise PermanentFailure(f"The server refused the login: {_reply_text(error.smtp_code, error.smtp_error)}.") from None
     except smtplib.SMTPNotSupportedError as error:
-        raise PermanentFailure(f"The server does not support this: {error}. Check the security setting.") from None
+        # Server replies often end in a full stop of their own ("… not supported by server.").
+        raise PermanentFailure(f"The server does not support this: {str(error).rstrip('.')}. Check the security setting.") from None
     except smtplib.SMTPResponseException as error:
         _classify(error.smtp_code, error.smtp_error, "on connecting")
     except ssl.SSLError as error:

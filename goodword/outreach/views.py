@@ -202,8 +202,8 @@ def slate_compose(request, pk):
             errors = error.messages
     return render(request, "outreach/slate.html", {
         "job": job, "kind": kind, "tone": tone, "kinds": DraftKind.choices, "tones": Tone.choices,
-        "rows": [(ref, draft, problem, mailto_link(ref.primary_email, draft.subject, draft.body) if draft else "")
-                 for ref, draft, problem in rows],
+        "rows": [(ref, draft, problem, mailto_link(ref.primary_email, draft.subject, draft.body) if draft else "",
+                  sandbox._first_name(ref.name)) for ref, draft, problem in rows],
         "key": request.POST.get("key") or uuid.uuid4().hex, "errors": errors,
         "smtp": SmtpSettings.objects.filter(owner=request.user).first(),
     }, status=400 if errors else 200)
@@ -309,6 +309,6 @@ def template_edit(request, kind, tone):
             except ValidationError as error:
                 form.add_error(None, error)
     return render(request, "outreach/template_edit.html", {
-        "form": form, "kind": kind, "kind_label": DraftKind(kind).label, "tone": tone, "row": row,
+        "form": form, "kind": kind, "kind_label": DraftKind(kind).label, "tone": tone, "tone_label": Tone(tone).label, "row": row,
         "variables": drafts.VARIABLES, "filters": sandbox.FILTER_DOCS, "preview": preview,
     }, status=400 if form.errors else 200)

@@ -15,6 +15,10 @@ class ShareForm(forms.Form):
 class _AnswerForm(forms.Form):
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels that end in "?" read badly with a colon after them
+        super().__init__(*args, **kwargs)
+
 
 class ConsentForm(_AnswerForm):
     answer = forms.ChoiceField(choices=[("agreed", "Yes, I'll be a reference"), ("declined", "Not this time")])

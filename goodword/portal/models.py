@@ -7,6 +7,8 @@ form submission produced which event (so a double submit records one) and
 whether the candidate has seen it yet.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -81,6 +83,17 @@ class PortalAnswer(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def ago(self) -> str:
+        """"just now" under a minute (timesince would say "0 minutes"), else "3 hours ago"."""
+        from django.utils import timezone
+        from django.utils.timesince import timesince
+
+        now = timezone.now()
+        if now - self.created_at < dt.timedelta(minutes=1):
+            return "just now"
+        return f"{timesince(self.created_at, now)} ago"
 
 
 class PortalMiss(models.Model):

@@ -37,7 +37,9 @@ from goodword.timeline.services import log_event
 MAX_LIFETIME = dt.timedelta(days=120)
 AFTER_CLOSE = dt.timedelta(days=30)
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-DEFAULT_SHARED = [Share.BRIEFING, Share.RECAP, Share.LETTER, Share.TALKING_POINTS]
+# The letter draft is shared by default only once a letter was asked for (see default_shared);
+# before that a reference would read "Thank you for agreeing to write a letter" out of the blue.
+DEFAULT_SHARED = [Share.BRIEFING, Share.RECAP, Share.TALKING_POINTS]
 
 # Brute-force throttle: this many misses from one client within the window → 429.
 MISS_LIMIT = 10
@@ -100,6 +102,35 @@ def clean_shared(shared) -> list[str]:
     return shared
 
 
+def letter_requested(listing: Listing) -> bool:
+    """Whether someone asked this reference for a letter for this opportunity."""
+    from goodword.timeline.models import Event
+
+    return Event.objects.filter(
+        owner=listing.opportunity.owner, reference=listing.reference, opportunity=listing.opportunity,
+        kind="letter_requested",
+    ).exists()
+
+
+def default_shared(listing: Listing) -> list[str]:
+    """What a new link shares unless the candidate chooses: the letter draft only once one was requested."""
+    shared = [share.value for share in DEFAULT_SHARED]
+    if letter_requested(listing):
+        shared.insert(2, Share.LETTER.value)
+    return shared
+
+
+def consent_answer(listing: Listing):
+    """The reference's latest yes or no for this listing (an "agreed"/"declined" event), or None."""
+    from goodword.timeline.models import Event
+
+    return (
+        Event.objects.filter(owner=listing.opportunity.owner, reference=listing.reference,
+                             opportunity=listing.opportunity, kind__in=[AnswerKind.AGREED, AnswerKind.DECLINED])
+        .order_by("-occurred_at", "-id").first()
+    )
+
+
 @transaction.atomic
 def issue_link(listing: Listing, shared=None, *, now: dt.datetime | None = None) -> tuple[PortalLink, str]:
     """A fresh link for the listing; any earlier link of this listing stops working.
@@ -110,7 +141,7 @@ def issue_link(listing: Listing, shared=None, *, now: dt.datetime | None = None)
     now = now or timezone.now()
     previous = PortalLink.objects.filter(listing=listing).order_by("-created_at", "-id").first()
     if shared is None:
-        shared = previous.shared if previous is not None else DEFAULT_SHARED
+        shared = previous.shared if previous is not None else default_shared(listing)
     shared = clean_shared(shared)
     revoke(listing, now=now)
     token = new_token()
@@ -217,6 +248,7 @@ def page_content(link: PortalLink) -> dict:
         "checker": job["checker"]["name"],
         "call_when": job["call_when"],
         "briefing": None, "recap": None, "letter": None, "talking_points": None,
+        "letter_requested": letter_requested(listing), "consent": consent_answer(listing),
     }
     if link.shares(Share.BRIEFING):
         content["briefing"] = {
@@ -311,6 +343,10 @@ def record_answer(link: PortalLink, kind: str, nonce: str, data: dict | None = N
             event = log_event(owner, listing.reference, event_kind, opportunity=listing.opportunity,
                               channel="portal", occurred_at=when, note=note)
             answer = PortalAnswer.objects.create(owner=owner, link=link, event=event, kind=kind, nonce=nonce)
+            reference = listing.reference
+            if kind == AnswerKind.AGREED and reference.consent_given_on is None:
+                reference.consent_given_on = timezone.localdate(now)
+                reference.save(update_fields=["consent_given_on"])
     except IntegrityError:
         # Two submissions of the same form raced; the other one recorded it.
         return PortalAnswer.objects.get(link=link, nonce=nonce), False

@@ -111,13 +111,16 @@ def portal_page(request, token):
 
         return render(request, "portal/gone.html", {"candidate": candidate_context(candidate)["name"],
                                                     "status": resolved.status}, status=410)
-    forms = {name: form_class(initial={"nonce": secrets.token_urlsafe(16)}) for name, form_class in ANSWER_FORMS.items()}
+    # Each form gets its own id prefix: two of them have a "note" field, and every label must find its own.
+    # (Field names stay unprefixed: the "form" field already says which form was sent.)
+    forms = {name: form_class(initial={"nonce": secrets.token_urlsafe(16)}, auto_id=f"id_{name}_%s")
+             for name, form_class in ANSWER_FORMS.items()}
     status = 200
     if request.method == "POST":
         name = request.POST.get("form", "")
         if name not in ANSWER_FORMS:
             return render(request, "portal/problem.html", status=400)
-        form = ANSWER_FORMS[name](request.POST)
+        form = ANSWER_FORMS[name](request.POST, auto_id=f"id_{name}_%s")
         if form.is_valid():
             data = form.cleaned_data
             kind = data.get("answer") or {"contacted": "employer_contacted", "letter": "letter_sent",
@@ -150,7 +153,7 @@ def manage(request, listing_id):
     )
     link = services.current_link(listing)
     token = None
-    form = ShareForm(initial={"shared": link.shared if link else [s.value for s in services.DEFAULT_SHARED]})
+    form = ShareForm(initial={"shared": link.shared if link else services.default_shared(listing)})
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
