@@ -76,6 +76,8 @@ def test_slate_move_and_rm(run, alice, northwind):
     assert slate_names(northwind) == ["Ann", "Cleo", "Ben"]
     assert run("slate", "move", "Northwind", "Ann", "--down").exit_code == 0
     assert slate_names(northwind) == ["Cleo", "Ann", "Ben"]
+    assert "Ben is already last on the slate." in run("slate", "move", "Northwind", "Ben", "--down").output
+    assert slate_names(northwind) == ["Cleo", "Ann", "Ben"]
     assert run("slate", "move", "Northwind", "Ann").exit_code == 2
     result = run("slate", "rm", "Northwind", "Ann")
     assert result.exit_code == 0 and "Took Ann off the slate" in result.output

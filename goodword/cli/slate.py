@@ -149,8 +149,9 @@ def move(job, ref, up):
     user = boot()
     from goodword.opportunities import services
 
-    opportunity, _reference, listing = _listing(user, job, ref)
-    services.move_listing(listing, -1 if up else 1)
+    opportunity, reference, listing = _listing(user, job, ref)
+    if not services.move_listing(listing, -1 if up else 1):
+        click.echo(f"{reference.name} is already {'first' if up else 'last'} on the slate.")
     order = [row.reference.name for row, _ in services.slate_with_states(opportunity)]
     click.echo(f"Slate for {opportunity.company}: " + ", ".join(f"{n}. {name}" for n, name in enumerate(order, 1)))
 

@@ -89,8 +89,11 @@ def remove_from_slate(listing: Listing) -> None:
 
 
 @transaction.atomic
-def move_listing(listing: Listing, offset: int) -> None:
-    """Move a listing up (offset -1) or down (+1) the slate, renumbering it 0..n-1."""
+def move_listing(listing: Listing, offset: int) -> bool:
+    """Move a listing up (offset -1) or down (+1) the slate, renumbering it 0..n-1.
+
+    False when it is already at that end of the slate.
+    """
     slate = list(Listing.objects.select_for_update().filter(opportunity_id=listing.opportunity_id))
     index = next(i for i, row in enumerate(slate) if row.pk == listing.pk)
     target = max(0, min(len(slate) - 1, index + offset))
@@ -99,6 +102,7 @@ def move_listing(listing: Listing, offset: int) -> None:
         if row.position != position:
             row.position = position
             row.save(update_fields=["position"])
+    return target != index
 
 
 def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
