@@ -1,11 +1,5 @@
-import hashlib
-
 from django.conf import settings
 from django.db import models
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class LoginToken(models.Model):

@@ -1,4 +1,3 @@
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from goodword.accounts.models import LoginToken, hash_token
+from goodword.accounts.models import LoginToken
+from goodword.lib.tokens import hash_token, new_token
 
 LOGIN_LINK_LIFETIME = timedelta(minutes=15)
 
@@ -19,7 +19,7 @@ def local_user():
 
 
 def issue_login_token(user, lifetime=LOGIN_LINK_LIFETIME) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     LoginToken.objects.create(user=user, token_hash=hash_token(token), expires_at=timezone.now() + lifetime)
     return token
 

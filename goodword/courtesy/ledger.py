@@ -279,3 +279,16 @@ def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
         for opp, refs in rules.announcement_holds(facts)
     ]
     return Ledger(facts.today, facts.settings, open_debts, hidden, holds, facts)
+
+
+def ledger_for_request(request) -> Ledger:
+    """The signed-in user's ledger, computed once per request.
+
+    The page and the navigation badge both show it; computing it twice would
+    double the dashboard's most expensive step. Call it only after any change
+    the request makes (a settle, a snooze), since it is not recomputed.
+    """
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is None:
+        cached = request._courtesy_ledger = build_ledger(request.user)
+    return cached

@@ -1,16 +1,11 @@
 """The slice of the ledger that a reference's or an opportunity's own page shows."""
 
-from goodword.courtesy.ledger import build_ledger
+from goodword.courtesy.ledger import ledger_for_request
 
 
 def own_debts_context(request, *, reference=None, opportunity=None) -> dict:
-    """Open debts about this reference or opportunity, worst first.
-
-    The ledger is computed once for the page: the navigation badge reads the
-    count stored on the request instead of computing it again.
-    """
-    ledger = build_ledger(request.user)
-    request._courtesy_open_count = len(ledger.open)
+    """Open debts about this reference or opportunity, worst first (the badge shares the ledger)."""
+    ledger = ledger_for_request(request)
     debts = [
         debt
         for debt in ledger.open

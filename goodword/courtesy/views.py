@@ -25,7 +25,7 @@ from goodword.courtesy.forms import (
     SettleForm,
     SnoozeForm,
 )
-from goodword.courtesy.ledger import build_ledger
+from goodword.courtesy.ledger import Ledger, build_ledger, ledger_for_request
 from goodword.courtesy.models import CourtesySettings
 from goodword.courtesy.wording import action_label, short_name
 from goodword.opportunities.models import Opportunity
@@ -39,15 +39,17 @@ SHOWN_PER_SEVERITY = 50  # on the ledger page (?all=1 shows every debt)
 EMBEDDED_PER_SEVERITY = 10
 
 
-def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_PER_SEVERITY) -> dict:
+def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_PER_SEVERITY,
+                   ledger: Ledger | None = None) -> dict:
     """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
 
-    Usage from another view: context.update(ledger_context(request.user)), then
+    Usage from another view: context.update(ledger_context(request.user,
+    ledger=ledger_for_request(request))), then
     {% include "courtesy/ledger.html#ledger" %}. A fixed number of queries.
     Shows EMBEDDED_PER_SEVERITY debts per severity unless told otherwise
     (the ledger page itself asks for SHOWN_PER_SEVERITY, or all of them).
     """
-    ledger = build_ledger(user, now)
+    ledger = ledger if ledger is not None else build_ledger(user, now)
     return {
         "ledger": ledger,
         # (severity, debts shown, how many more are not shown)
@@ -68,8 +70,9 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
 
 
 def _page_context(request, **extra) -> dict:
-    context = ledger_context(request.user, limit=None if request.GET.get("all") else SHOWN_PER_SEVERITY)
-    request._courtesy_open_count = context["open_count"]
+    context = ledger_context(
+        request.user, ledger=ledger_for_request(request), limit=None if request.GET.get("all") else SHOWN_PER_SEVERITY
+    )
     if request.htmx:
         context["return_to"] = request.htmx.current_url_abs_path or "/due/"
     else:

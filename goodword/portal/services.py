@@ -13,8 +13,6 @@ import datetime as dt
 import hashlib
 import hmac
 import os
-import re
-import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token  # noqa: F401  (part of this module's API)
 from goodword.opportunities.models import CLOSED_STAGES, Listing
 from goodword.portal.models import (
     AnswerKind,
@@ -36,7 +35,6 @@ from goodword.timeline.services import log_event
 
 MAX_LIFETIME = dt.timedelta(days=120)
 AFTER_CLOSE = dt.timedelta(days=30)
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 # The letter draft is shared by default only once a letter was asked for (see default_shared);
 # before that a reference would read "Thank you for agreeing to write a letter" out of the blue.
 DEFAULT_SHARED = [Share.BRIEFING, Share.RECAP, Share.TALKING_POINTS]
@@ -44,14 +42,6 @@ DEFAULT_SHARED = [Share.BRIEFING, Share.RECAP, Share.TALKING_POINTS]
 # Brute-force throttle: this many misses from one client within the window → 429.
 MISS_LIMIT = 10
 MISS_WINDOW = dt.timedelta(minutes=15)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 32 bytes = 256 bits, 43 URL-safe characters
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- public URLs

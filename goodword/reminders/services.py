@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.courtesy.ledger import build_ledger, load_settings
+from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
 from goodword.opportunities.models import Interview, Opportunity
 from goodword.portal import services as portal
 from goodword.reminders.models import (
@@ -43,8 +44,8 @@ LOST_STAGES = {"rejected", "withdrawn", "declined"}
 def issue_feed_token(user) -> str:
     """A new private feed URL's token; the previous one stops working."""
     FeedToken.objects.for_user(user).live().update(revoked_at=timezone.now())
-    token = portal.new_token()
-    FeedToken.objects.create(owner=user, token_hash=portal.hash_token(token))
+    token = new_token()
+    FeedToken.objects.create(owner=user, token_hash=hash_token(token))
     return token
 
 
@@ -62,9 +63,9 @@ def resolve_feed(token: str) -> tuple[str, object] | None:
     Feed URLs do not expire by date: a calendar app that starts failing
     quietly would hide every reminder. The user revokes them instead.
     """
-    if not isinstance(token, str) or not portal.TOKEN_PATTERN.fullmatch(token):
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
-    digest = portal.hash_token(token)
+    digest = hash_token(token)
     row = FeedToken.objects.select_related("owner").filter(token_hash=digest).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None

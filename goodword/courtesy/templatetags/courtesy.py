@@ -20,14 +20,10 @@ def open_debt_count(context) -> int:
     user = getattr(request, "user", None) or context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    cached = getattr(request, "_courtesy_open_count", None)
-    if cached is None:
-        from goodword.courtesy.ledger import build_ledger
+    from goodword.courtesy.ledger import build_ledger, ledger_for_request
 
-        cached = len(build_ledger(user).open)
-        if request is not None:
-            request._courtesy_open_count = cached
-    return cached
+    ledger = ledger_for_request(request) if request is not None else build_ledger(user)
+    return len(ledger.open)
 
 
 @register.filter
