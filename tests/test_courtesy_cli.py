@@ -66,7 +66,8 @@ def test_due_filters_by_severity_reference_and_opportunity(owed):
 def test_due_json_is_stable_for_scripts(owed):
     dana, _sam, northwind, _contoso = owed
     data = json.loads(due("--json").output)
-    assert set(data) == {"today", "debts", "hold_announcement"}
+    assert set(data) == {"today", "debts", "hold_announcement", "archived_applications", "archive_after_days"}
+    assert (data["archived_applications"], data["archive_after_days"]) == (0, 180)
     first = data["debts"][0]
     assert first["key"] == f"no_heads_up:{dana.pk}:{northwind.pk}"
     assert (first["severity"], first["rule"], first["action"]) == ("critical", "no_heads_up", "heads_up")
@@ -140,3 +141,22 @@ def test_help_shows_examples():
     output = CliRunner().invoke(main, ["due", "--help"]).output
     assert "Examples:" in output and "goodword due --fail-on critical" in output
     assert "due" in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_due_says_when_ended_applications_are_archived(alice):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.courtesy import move_stage
+
+    dana = make_reference(alice, name="Dana Whitfield", relationship="manager")
+    long_ago = timezone.localdate() - dt.timedelta(days=400)
+    job = make_opportunity(alice, company="Northwind", stage="references_requested", stage_on=long_ago)
+    make_listing(job, dana)
+    log(dana, "agreed", job, at=timezone.now() - dt.timedelta(days=399))
+    move_stage(job, "rejected", on=long_ago + dt.timedelta(days=5))
+    output = due().output
+    assert "Northwind" not in output
+    assert "(1 application that ended more than 180 days ago is archived and no longer checked" in output
+    assert json.loads(due("--json").output)["archived_applications"] == 1

@@ -274,3 +274,50 @@ def test_settling_a_snoozed_debt_forgets_the_snooze(alice, dana):
     services.snooze(alice, key, timezone.localdate() + dt.timedelta(days=5))
     services.settle(alice, key)
     assert not DebtDecision.objects.filter(owner=alice).exists()
+
+
+def ended_application(alice, dana, ended_days_ago):
+    """A rejected application Dana agreed to, never told or thanked: two debts until it is archived."""
+    today = build_ledger(alice).today
+    job = make_opportunity(alice, company="Northwind", stage="references_requested",
+                           stage_on=today - dt.timedelta(days=ended_days_ago + 10))
+    make_listing(job, dana)
+    log(dana, "agreed", job, at=days_ago(ended_days_ago + 9))
+    log(dana, "heads_up", job, at=days_ago(ended_days_ago + 9))
+    move_stage(job, "rejected", on=today - dt.timedelta(days=ended_days_ago))
+    return job
+
+
+def debts_of(ledger, job):
+    return {debt.rule for debt in ledger.open if debt.opportunity_id == job.pk}
+
+
+def test_an_application_that_ended_past_the_archive_horizon_leaves_the_ledger(alice, dana):
+    job = ended_application(alice, dana, ended_days_ago=181)
+    ledger = build_ledger(alice)
+    assert debts_of(ledger, job) == set() and ledger.archived_count == 1
+    assert job.pk not in fetch_facts(alice).opportunities
+
+    courtesy_settings(alice, archive_after_days=181)  # ended exactly 181 days ago: still inside
+    ledger = build_ledger(alice)
+    assert debts_of(ledger, job) == {"outcome_not_shared", "not_thanked"} and ledger.archived_count == 0
+
+
+def test_archive_after_zero_keeps_every_ended_application(alice, dana):
+    job = ended_application(alice, dana, ended_days_ago=1000)
+    courtesy_settings(alice, archive_after_days=0)
+    assert debts_of(build_ledger(alice), job) == {"outcome_not_shared", "not_thanked"}
+
+
+def test_an_open_application_is_never_archived_however_old(alice, dana):
+    job = make_opportunity(alice, company="Contoso", stage="interviewing",
+                           stage_on=timezone.localdate() - dt.timedelta(days=900))
+    make_listing(job, dana)
+    ledger = build_ledger(alice)
+    assert debts_of(ledger, job) == {"no_permission"} and ledger.archived_count == 0
+
+
+def test_the_ledger_page_says_how_many_applications_are_archived(alice, alice_client, dana):
+    assert "archived" not in alice_client.get("/due/").content.decode()
+    ended_application(alice, dana, ended_days_ago=400)
+    assert "1 application that ended more than 180 days ago is archived" in alice_client.get("/due/").content.decode()

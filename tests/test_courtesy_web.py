@@ -192,17 +192,46 @@ def test_the_chart_shows_listings_and_employer_contacts_with_a_text_alternative(
     assert "<td>2</td><td>2</td><td>4</td>" in page  # the table: Dana's row
 
 
+def test_the_chart_table_stops_at_fifty_references_and_says_how_many_more(alice_client, alice):
+    from goodword.courtesy.chart import MAX_TABLE_ROWS
+    from goodword.opportunities.models import Listing
+    from goodword.references.models import Reference
+
+    job = make_opportunity(alice, company="Northwind")
+    refs = Reference.objects.bulk_create(
+        [Reference(owner=alice, name=f"Reference {n:02d}") for n in range(MAX_TABLE_ROWS + 2)])
+    Listing.objects.bulk_create([Listing(opportunity=job, reference=ref, position=n) for n, ref in enumerate(refs)])
+    page = alice_client.get(LEDGER).content.decode()
+    table = page.split('<details class="chart-table">')[1].split("</details>")[0]
+    assert table.count('<th scope="row">') == MAX_TABLE_ROWS
+    assert "…and 2 more references, each asked no more than those above." in table
+    assert "(top 12 shown; the top 50 in the table)" in page
+
+
 def test_the_thresholds_page_saves_valid_settings_and_refuses_a_bad_zone(alice, alice_client):
     url = reverse("courtesy:settings")
     assert alice_client.get(url).status_code == 200
     data = {"time_zone": "Asia/Tokyo", "thank_within_days": 5, "fatigue_listings": 2, "fatigue_days": 14,
-            "keep_warm_days": 120, "references_wanted": 4}
+            "keep_warm_days": 120, "references_wanted": 4, "archive_after_days": 365}
     assert alice_client.post(url, data).status_code == 302
     saved = CourtesySettings.objects.get(user=alice)
-    assert (saved.time_zone, saved.thank_within_days, saved.keep_warm_days) == ("Asia/Tokyo", 5, 120)
+    assert (saved.time_zone, saved.thank_within_days, saved.keep_warm_days, saved.archive_after_days) == (
+        "Asia/Tokyo", 5, 120, 365)
     response = alice_client.post(url, data | {"time_zone": "Mars/Olympus"})
     assert response.status_code == 200 and "Mars/Olympus" in response.content.decode()
     assert CourtesySettings.objects.get(user=alice).time_zone == "Asia/Tokyo"
+
+
+def test_the_thresholds_page_refuses_an_archive_horizon_inside_the_thank_you_window(alice, alice_client):
+    url = reverse("courtesy:settings")
+    data = {"time_zone": "UTC", "thank_within_days": 7, "fatigue_listings": 3, "fatigue_days": 30,
+            "keep_warm_days": 180, "references_wanted": 3}
+    response = alice_client.post(url, data | {"archive_after_days": 30})
+    assert response.status_code == 200
+    assert "Use 0 (never archive) or a number of days from 90 to 3650." in response.content.decode()
+    assert not CourtesySettings.objects.filter(user=alice).exists()
+    assert alice_client.post(url, data | {"archive_after_days": 0}).status_code == 302
+    assert CourtesySettings.objects.get(user=alice).archive_after_days == 0
 
 
 def test_the_ledger_partial_renders_on_any_page_from_ledger_context(alice, unwarned):
@@ -225,3 +254,49 @@ def test_the_badge_tag_counts_open_debts_for_the_signed_in_user(alice, bob, unwa
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get(LEDGER)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.fixture
+def eight_critical(alice):
+    """Eight references on a slate the employer asked for, none warned: eight critical debts."""
+    job = make_opportunity(alice, company="Northwind", stage="references_requested", references_wanted=1)
+    refs = [make_reference(alice, name=f"Reference {n}", relationship="manager") for n in range(8)]
+    for ref in refs:
+        make_listing(job, ref)
+        log(ref, "agreed", job)
+    return refs, job
+
+
+def test_an_htmx_settle_from_the_dashboard_answers_with_the_dashboards_shorter_ledger(alice_client, eight_critical):
+    from goodword.courtesy.views import EMBEDDED_PER_SEVERITY
+
+    refs, job = eight_critical
+    dashboard = alice_client.get("/").content.decode()
+    assert dashboard.count('class="debt debt-critical"') == EMBEDDED_PER_SEVERITY
+    assert "…and 3 more critical debts." in dashboard
+    headers = HTMX | {"HX-Current-URL": "http://testserver/"}
+    response = alice_client.post(reverse("courtesy:settle"), {"key": f"no_heads_up:{refs[0].pk}:{job.pk}"},
+                                 headers=headers)
+    fragment = response.content.decode()
+    assert fragment.count('class="debt debt-critical"') == EMBEDDED_PER_SEVERITY
+    assert "…and 2 more critical debts." in fragment
+    assert 'name="next" value="/"' in fragment
+
+    response = alice_client.post(reverse("courtesy:settle"), {"key": f"no_heads_up:{refs[1].pk}:{job.pk}"},
+                                 headers=HTMX | {"HX-Current-URL": "http://testserver/due/?all=1"})
+    assert response.content.decode().count('class="debt debt-critical"') == 6  # all of them, on the ledger page
+    assert 'name="next" value="/due/?all=1"' in response.content.decode()
+
+
+def test_a_settled_call_without_warning_stays_in_the_ledger_pages_history(alice, alice_client):
+    dana = make_reference(alice, name="Dana Whitfield", relationship="manager")
+    job = make_opportunity(alice, company="Northwind", stage="references_requested")
+    make_listing(job, dana)
+    log(dana, "agreed", job, at=timezone.now() - dt.timedelta(days=3))
+    log(dana, "employer_contacted", job, at=timezone.now() - dt.timedelta(days=2))
+    log(dana, "apology", job, at=timezone.now() - dt.timedelta(days=1))
+    page = alice_client.get(LEDGER).content.decode()
+    history = page.split('<section class="ledger-history"')[1].split("</section>")[0]
+    assert "Northwind called <bdi>Dana Whitfield</bdi> before any heads-up." in history
+    assert "Made good on" in history
+    assert "ledger-history" not in alice_client.get("/").content.decode()  # the dashboard keeps to what is owed

@@ -73,6 +73,8 @@ def due(as_json, severity, ref_text, job_text, fail_on):
                  "announced_on": h.announced_on.isoformat() if h.announced_on else None}
                 for h in holds
             ],
+            "archived_applications": ledger.archived_count,
+            "archive_after_days": ledger.settings.archive_after_days,
         })
     else:
         for hold in holds:
@@ -85,6 +87,13 @@ def due(as_json, severity, ref_text, job_text, fail_on):
                        else "Nothing owed that matches.")
         for debt in debts:
             click.echo(format_line(debt, due_text(debt.due_on, ledger.today)))
+        if ledger.archived_count:
+            count = ledger.archived_count
+            click.secho(
+                f"({count} application{'s' if count != 1 else ''} that ended more than "
+                f"{ledger.settings.archive_after_days} days ago {'are' if count != 1 else 'is'} archived and no longer "
+                "checked: change it under Thresholds on the ledger page.)", dim=True,
+            )
     if fail_on and any(debt.severity >= Severity.parse(fail_on) for debt in debts):
         raise click.exceptions.Exit(1)
 

@@ -5,7 +5,7 @@ from goodword.courtesy.models import CourtesySettings, DebtDecision
 
 @admin.register(CourtesySettings)
 class CourtesySettingsAdmin(admin.ModelAdmin):
-    list_display = ["user", "time_zone", "thank_within_days", "fatigue_listings", "fatigue_days", "keep_warm_days"]
+    list_display = ["user", "time_zone", "thank_within_days", "fatigue_listings", "fatigue_days", "keep_warm_days", "archive_after_days"]
     raw_id_fields = ["user"]
 
 

@@ -61,10 +61,15 @@ class UserSettings:
     fatigue_days: int = 30
     keep_warm_days: int = 180
     references_wanted: int = 3
+    archive_after_days: int = 180  # 0: never
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    def archive_before(self, today: dt.date) -> dt.date | None:
+        """Applications that ended before this day are archived (None: none are)."""
+        return today - dt.timedelta(days=self.archive_after_days) if self.archive_after_days else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,9 @@ class OppFacts:
                 start = None
         return start
 
+    def ended_before(self, day: dt.date | None) -> bool:
+        return day is not None and self.stage in OUTCOME_STAGES and self.stage_since < day
+
     @property
     def requested_on(self) -> dt.date | None:
         since = self.asked_since
@@ -175,6 +183,8 @@ class Facts:
     listings: list[ListingFacts]
     # opportunity id -> first "employer_contacted" on any of its references
     employer_asked: dict[int, dt.datetime] = field(default_factory=dict)
+    # Applications that ended before the archive horizon: left out of everything above.
+    archived_count: int = 0
     tz: ZoneInfo = field(init=False)
     today: dt.date = field(init=False)
     by_opportunity: dict[int, list[ListingFacts]] = field(init=False)

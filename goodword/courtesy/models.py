@@ -25,6 +25,13 @@ def validate_time_zone(value):
         raise ValidationError(f"“{value}” is not a time zone; use a name such as Europe/Paris or America/Chicago.") from None
 
 
+def archive_days_validator(value):
+    # Shorter than 90 days would archive an application before its own debts
+    # (a thank-you window of up to 90 days) could fall due.
+    if value and not 90 <= value <= 3650:
+        raise ValidationError("Use 0 (never archive) or a number of days from 90 to 3650.")
+
+
 def _days(low, high):
     return [MinValueValidator(low), MaxValueValidator(high)]
 
@@ -56,6 +63,11 @@ class CourtesySettings(models.Model):
         "references wanted", default=3, validators=_days(1, 20),
         help_text="How many references a slate needs when the employer has not said.",
     )
+    archive_after_days = models.PositiveSmallIntegerField(
+        "archive after (days)", default=180, validators=[archive_days_validator],
+        help_text="Days after an application ended before its loose ends leave the ledger (0: never). "
+                  "From then on the keep-warm rule looks after the relationship.",
+    )
 
     class Meta:
         verbose_name = "courtesy settings"
@@ -77,6 +89,7 @@ class CourtesySettings(models.Model):
             fatigue_days=self.fatigue_days,
             keep_warm_days=self.keep_warm_days,
             references_wanted=self.references_wanted,
+            archive_after_days=self.archive_after_days,
         )
 
 

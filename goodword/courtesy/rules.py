@@ -114,14 +114,12 @@ def _with_kind(facts: Facts, kind: str, *, skip_hr: bool):
     key = ("with_kind", kind, skip_hr)
     found = facts.memo.get(key)
     if found is None:
-        references, opportunities = facts.references, facts.opportunities
+        opportunities = facts.opportunities
         found = []
-        for listing in facts.listings:
-            if kind in listing.last:
-                ref = references.get(listing.reference_id)
-                opp = opportunities.get(listing.opportunity_id)
-                if ref is not None and opp is not None and not (skip_hr and ref.relationship == HR_VERIFIER):
-                    found.append((listing, ref, opp))
+        for opportunity_id, slate in _slates(facts, skip_hr).items():
+            opp = opportunities.get(opportunity_id)
+            if opp is not None:
+                found.extend((listing, ref, opp) for listing, ref in slate if kind in listing.last)
         facts.memo[key] = found
     return found
 

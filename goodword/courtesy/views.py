@@ -8,11 +8,13 @@ debt disappears without a full reload and the counts stay right.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -34,20 +36,21 @@ from goodword.references.models import Channel, Reference
 HISTORY_SHOWN = 10
 SHOWN_PER_SEVERITY = 50  # on the ledger page (?all=1 shows every debt)
 # On pages that embed the ledger (the dashboard): each debt renders three forms,
-# so a heavy account's 4 x 50 debts made the page ~1 MB and ~0.5 s of template
-# rendering. The rest is one click away ("Show them all" on the ledger page).
-EMBEDDED_PER_SEVERITY = 10
+# about half a millisecond of template rendering each, and the dashboard is
+# read at a glance. The rest is one click away ("Show them all" on the ledger page).
+EMBEDDED_PER_SEVERITY = 5
 
 
 def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_PER_SEVERITY,
-                   ledger: Ledger | None = None) -> dict:
+                   ledger: Ledger | None = None, with_history: bool = False) -> dict:
     """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
 
     Usage from another view: context.update(ledger_context(request.user,
     ledger=ledger_for_request(request))), then
     {% include "courtesy/ledger.html#ledger" %}. A fixed number of queries.
     Shows EMBEDDED_PER_SEVERITY debts per severity unless told otherwise
-    (the ledger page itself asks for SHOWN_PER_SEVERITY, or all of them).
+    (the ledger page itself asks for SHOWN_PER_SEVERITY, or all of them), and
+    the history of calls without warning only when asked (the ledger page).
     """
     ledger = ledger if ledger is not None else build_ledger(user, now)
     return {
@@ -58,9 +61,11 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
             for severity, debts in ledger.by_severity()
         ],
         "holds": ledger.holds,
-        "history": ledger.history[:HISTORY_SHOWN],
+        "history": ledger.history[:HISTORY_SHOWN] if with_history else [],
         "open_count": len(ledger.open),
         "hidden_count": len(ledger.hidden),
+        "archived_count": ledger.archived_count,
+        "archive_after_days": ledger.settings.archive_after_days,
         "hidden_debts": ledger.hidden,
         "today": ledger.today,
         "channels": Channel.choices,
@@ -70,13 +75,20 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
 
 
 def _page_context(request, **extra) -> dict:
-    context = ledger_context(
-        request.user, ledger=ledger_for_request(request), limit=None if request.GET.get("all") else SHOWN_PER_SEVERITY
-    )
+    """The ledger partial as the page showing it needs it: this page, or for an
+    htmx form the page it was posted from (the dashboard embeds a shorter ledger
+    without the history; the ledger page shows 50 per severity, or all)."""
     if request.htmx:
-        context["return_to"] = request.htmx.current_url_abs_path or "/due/"
+        return_to = request.htmx.current_url_abs_path or reverse("courtesy:ledger")
     else:
-        context["return_to"] = request.get_full_path()
+        return_to = request.get_full_path()
+    shown_on = urlsplit(return_to)
+    if shown_on.path.startswith(reverse("courtesy:ledger")):
+        limit = None if parse_qs(shown_on.query).get("all") else SHOWN_PER_SEVERITY
+        context = ledger_context(request.user, ledger=ledger_for_request(request), limit=limit, with_history=True)
+    else:
+        context = ledger_context(request.user, ledger=ledger_for_request(request))
+    context["return_to"] = return_to
     context.update(extra)
     return context
 

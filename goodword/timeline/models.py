@@ -54,6 +54,10 @@ class Event(models.Model):
             # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py).
             models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at"], name="timeline_ledger_cover"),
             models.Index(fields=["owner", "occurred_at"]),
+            # One kind in a time window: the dashboard chart's employer contacts of the last 90 days.
+            models.Index(fields=["owner", "kind", "occurred_at"], name="timeline_kind_window"),
+            # One kind per opportunity: the ledger's first employer contact per opportunity.
+            models.Index(fields=["owner", "kind", "opportunity", "occurred_at"], name="timeline_kind_opportunity"),
         ]
 
     def __str__(self):
