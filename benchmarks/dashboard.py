@@ -11,7 +11,11 @@ imported, not copied). The real production server is started as a subprocess
 a one-time login link issued for the benchmark user signs a cookie jar in.
 The script prints p50/p95 of GET / and of two baselines measured in the same
 run, in the same server: the sign-in page (signed out) and a static file.
-Target: dashboard p95 under 150 ms on SQLite.
+GET / is measured twice: as it is reloaded while nothing changes (the server
+reuses the ledger's facts while SQLite shows the database unchanged), and
+right after a change (before each request this script commits a write from
+another connection, as `goodword log` in a terminal would), when the ledger
+is computed from scratch. Target: dashboard p95 under 150 ms on SQLite.
 """
 
 from __future__ import annotations
@@ -103,13 +107,15 @@ def run(args, home: str) -> int:
             print("the dashboard shows no debts: is the ledger on it?", file=sys.stderr)
             return 1
         css = re.search(r'href="(/static/[^"]+\.css)"', page)
+        touch = change_committer(home, prepared["user"])
         targets = [
-            ("dashboard GET / (ledger)", signed_in, base + "/"),
-            ("sign-in page, signed out", signed_out, base + "/accounts/login/"),
+            ("dashboard GET / (ledger)", signed_in, base + "/", None),
+            ("  right after a change", signed_in, base + "/", touch),
+            ("sign-in page, signed out", signed_out, base + "/accounts/login/", None),
         ]
         if css:
-            targets.append(("static CSS", signed_out, base + css.group(1)))
-        results = {name: measure(opener, url, args.requests) for name, opener, url in targets}
+            targets.append(("static CSS", signed_out, base + css.group(1), None))
+        results = {name: measure(opener, url, args.requests, before) for name, opener, url, before in targets}
     finally:
         server.terminate()
         try:
@@ -123,14 +129,29 @@ def run(args, home: str) -> int:
     for name, samples in results.items():
         p50, p95 = percentile(samples, 50), percentile(samples, 95)
         print(f"{name:28}{p50:8.1f} {p95:8.1f} {max(samples):8.1f}")
-    dashboard = results[targets[0][0]]
-    for name, samples in list(results.items())[1:]:
+    dashboard, changed = results[targets[0][0]], results[targets[1][0]]
+    for name, samples in list(results.items())[2:]:
         print(f"ratio dashboard / {name:13} p50 {percentile(dashboard, 50) / percentile(samples, 50):6.1f}x   "
               f"p95 {percentile(dashboard, 95) / percentile(samples, 95):6.1f}x")
     print(f"load average {os.getloadavg()[0]:.2f} (this machine has {os.cpu_count()} cores)")
-    verdict = "met" if percentile(dashboard, 95) < 150 else "MISSED"
-    print(f"target dashboard p95 < 150 ms on SQLite: {verdict}")
+    for label, samples in (("reloaded", dashboard), ("right after a change", changed)):
+        verdict = "met" if percentile(samples, 95) < 150 else "MISSED"
+        print(f"target dashboard p95 < 150 ms on SQLite, {label}: {verdict}")
     return 0
+
+
+def change_committer(home: str, user_id: int):
+    """A function that commits a write from its own connection, as another process would."""
+    import sqlite3
+
+    database = sqlite3.connect(Path(home) / "goodword.sqlite3", timeout=10, isolation_level=None)
+
+    def touch():
+        # A real change: SQLite skips rewriting a row with identical bytes, and then nothing changed.
+        database.execute("UPDATE references_reference SET updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now') "
+                         "WHERE id = (SELECT MIN(id) FROM references_reference WHERE owner_id = ?)", (user_id,))
+
+    return touch
 
 
 def wait_for_base_url(server, timeout: float = 60) -> str:
@@ -154,11 +175,14 @@ def fetch(opener, url: str) -> str:
         return response.read().decode()
 
 
-def measure(opener, url: str, requests: int) -> list[float]:
+def measure(opener, url: str, requests: int, before=None) -> list[float]:
+    """Timed requests after five warm-up ones; `before` (untimed) runs ahead of each."""
     for _ in range(5):
         fetch(opener, url)
     samples = []
     for _ in range(requests):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fetch(opener, url)
         samples.append((time.perf_counter() - start) * 1000)

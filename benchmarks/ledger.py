@@ -11,7 +11,9 @@ One account gets 2,000 references, 1,000 opportunities (with stage history
 and interviews), 10,000 listings and 200,000 events, inserted with
 bulk_create. The script prints the median time of build_ledger() for that
 user and its ratio to one plain indexed SELECT of the same user's listings,
-measured in the same run. Target: under 100 ms on SQLite.
+measured in the same run, with the default archive horizon (applications
+that ended more than 180 days ago are left out) and with nothing archived.
+Target: under 100 ms on SQLite.
 The PostgreSQL database must exist; the run leaves nothing behind in it (the
 benchmark user and its rows are deleted).
 """
@@ -81,6 +83,7 @@ def run(args) -> int:
               "create it first (createdb …) or fix GOODWORD_DATABASE_URL.", file=sys.stderr)
         return 1
     from goodword.courtesy.ledger import build_ledger, fetch_facts
+    from goodword.courtesy.models import CourtesySettings
     from goodword.courtesy.rules import run_rules
     from goodword.opportunities.models import Listing
 
@@ -104,6 +107,12 @@ def run(args) -> int:
         rules_ms = median_ms(rules := lambda: run_rules(facts), args.runs)
         with CaptureQueriesContext(connection) as queries:
             result = ledger()
+        # The same ledger with nothing archived (archive_after_days = 0): the whole history read.
+        CourtesySettings.objects.update_or_create(user=user, defaults={"archive_after_days": 0})
+        everything_ms = median_ms(everything := lambda: build_ledger(user), args.runs)
+        everything_cpu = CPU[everything]
+        everything = ledger()
+        CourtesySettings.objects.filter(user=user).delete()
         if args.profile:
             import cProfile
             import pstats
@@ -116,9 +125,12 @@ def run(args) -> int:
               f"{args.listings} listings, {args.events} events; generated in {seconds:.1f} s)")
         print(f"{'':25}{'wall':>8}   {'cpu':>8}   (medians of {args.runs} runs, ms)")
         print(f"ledger (build_ledger)    {ledger_ms:8.1f}   {CPU[ledger]:8.1f}   "
-              f"[{len(queries)} queries, {len(result.open)} open debts]")
+              f"[{len(queries)} queries, {len(result.open)} open debts; {result.archived_count} of "
+              f"{args.opportunities} applications ended more than {result.settings.archive_after_days} days ago]")
         print(f"  fetch facts            {facts_ms:8.1f}   {CPU[fetch]:8.1f}")
         print(f"  run rules (pure)       {rules_ms:8.1f}   {CPU[rules]:8.1f}")
+        print(f"ledger, nothing archived {everything_ms:8.1f}   {everything_cpu:8.1f}   "
+              f"[archive_after_days = 0: {len(everything.open)} open debts]")
         print(f"baseline (one SELECT)    {baseline_ms:8.1f}   {CPU[baseline]:8.1f}   ({args.listings} listing rows)")
         print(f"ratio ledger / baseline  {ledger_ms / baseline_ms:8.1f}x  {CPU[ledger] / CPU[baseline]:7.1f}x")
         print(f"load average             {os.getloadavg()[0]:8.2f}   (this machine has {os.cpu_count()} cores)")
