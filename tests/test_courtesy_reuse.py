@@ -84,3 +84,57 @@ def test_inside_a_transaction_or_on_postgresql_facts_are_always_read_afresh(alic
     assert counts == [LEDGER_QUERIES, LEDGER_QUERIES]
     if connection.vendor != "sqlite":
         assert [ledger_and_queries(alice)[1] for _ in range(2)] == [LEDGER_QUERIES, LEDGER_QUERIES]
+
+
+@sqlite_only
+def test_without_autocommit_facts_are_read_afresh(alice, unwarned):
+    ledger_and_queries(alice)
+    connection.set_autocommit(False)
+    try:
+        counts = [ledger_and_queries(alice)[1] for _ in range(2)]
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
+    assert counts == [LEDGER_QUERIES, LEDGER_QUERIES]
+
+
+@sqlite_only
+def test_a_new_connection_reads_afresh(alice, unwarned):
+    ledger_and_queries(alice)
+    connection.close()
+    assert ledger_and_queries(alice)[1] == LEDGER_QUERIES + 1
+
+
+@sqlite_only
+def test_a_new_day_can_archive_an_application_the_kept_facts_still_hold(alice):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.courtesy import move_stage
+
+    dana = make_reference(alice, name="Dana Whitfield", relationship="manager")
+    today = timezone.localdate()
+    job = make_opportunity(alice, company="Northwind", stage="references_requested",
+                           stage_on=today - dt.timedelta(days=120))
+    make_listing(job, dana)
+    log(dana, "agreed", job, at=timezone.now() - dt.timedelta(days=119))
+    move_stage(job, "rejected", on=today - dt.timedelta(days=100))
+    now = timezone.now()
+    assert "not_thanked" in {debt.rule for debt in build_ledger(alice, now, reuse_facts=True).open}
+    later = build_ledger(alice, now + dt.timedelta(days=81), reuse_facts=True)
+    assert later.archived_count == 1 and not [debt for debt in later.open if debt.opportunity_id == job.pk]
+
+
+@sqlite_only
+def test_the_dashboard_reuses_its_facts_and_an_htmx_settle_is_seen_at_once(alice_client, unwarned):
+    _dana, _job, key = unwarned
+    assert f'value="{key}"' in alice_client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as reloaded:
+        assert f'value="{key}"' in alice_client.get("/").content.decode()
+    assert not any("timeline_event" in query["sql"] and "group_concat" in query["sql"]
+                   for query in reloaded.captured_queries)  # the listings query did not run again
+    headers = {"HX-Request": "true", "HX-Target": "ledger", "HX-Current-URL": "http://testserver/"}
+    fragment = alice_client.post("/due/settle/", {"key": key, "channel": "phone"}, headers=headers)
+    assert fragment.status_code == 200 and f'value="{key}"' not in fragment.content.decode()
+    assert f'value="{key}"' not in alice_client.get("/").content.decode()

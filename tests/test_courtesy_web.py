@@ -300,3 +300,27 @@ def test_a_settled_call_without_warning_stays_in_the_ledger_pages_history(alice,
     assert "Northwind called <bdi>Dana Whitfield</bdi> before any heads-up." in history
     assert "Made good on" in history
     assert "ledger-history" not in alice_client.get("/").content.decode()  # the dashboard keeps to what is owed
+
+
+@pytest.mark.parametrize(("fields", "shortest"), [
+    ({"thank_within_days": 90, "archive_after_days": 90}, 120),
+    ({"fatigue_days": 365, "archive_after_days": 180}, 365),
+])
+def test_the_archive_horizon_cannot_hide_a_thank_you_or_a_counted_listing(alice, alice_client, fields, shortest):
+    data = {"time_zone": "UTC", "thank_within_days": 7, "fatigue_listings": 3, "fatigue_days": 30,
+            "keep_warm_days": 180, "references_wanted": 3} | fields
+    response = alice_client.post(reverse("courtesy:settings"), data)
+    assert response.status_code == 200
+    assert f"Archive after at least {shortest} days with these thresholds" in response.content.decode()
+    assert not CourtesySettings.objects.filter(user=alice).exists()
+    assert alice_client.post(reverse("courtesy:settings"), data | {"archive_after_days": shortest}).status_code == 302
+
+
+def test_a_malformed_current_url_from_htmx_gets_the_ledger_pages_answer(alice_client, eight_critical):
+    refs, job = eight_critical
+    headers = HTMX | {"HX-Current-URL": "http://testserver//[x/"}
+    response = alice_client.post(reverse("courtesy:settle"), {"key": f"no_heads_up:{refs[0].pk}:{job.pk}"},
+                                 headers=headers)
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.count('class="debt debt-critical"') == 7 and 'name="next" value="/due/"' in fragment

@@ -183,7 +183,8 @@ class Facts:
     listings: list[ListingFacts]
     # opportunity id -> first "employer_contacted" on any of its references
     employer_asked: dict[int, dt.datetime] = field(default_factory=dict)
-    # Applications that ended before the archive horizon: left out of everything above.
+    # Applications that ended before the archive horizon: left out of the
+    # opportunities and listings above (employer_asked may still name them).
     archived_count: int = 0
     tz: ZoneInfo = field(init=False)
     today: dt.date = field(init=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,7 +232,8 @@ def reuse_or_fetch_facts(user, now: dt.datetime | None = None) -> Facts:
     The rules still run on them at `now`; only the reading is saved (most of a
     heavy account's ledger time). Every page shows the ledger's count, and most
     page views change nothing. Other databases, and reads inside a transaction
-    (which could still roll back what it wrote), always fetch.
+    (which could still roll back what it wrote), always fetch. Each connection
+    (each server thread) keeps one user's facts: a few MB for a heavy account.
     """
     now = now or timezone.now()
     user_settings = load_settings(user)
@@ -258,7 +260,7 @@ def _unchanged_database_stamp() -> tuple | None:
     own writes, committed or not, show in its total_changes. The connection
     object itself is part of the stamp: a reconnection starts the count anew.
     """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
         return None
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA data_version")
@@ -337,6 +339,11 @@ def apply_decisions(debts: list[Debt], decisions: dict[str, Decision], today: dt
     return open_debts, hidden
 
 
+_pause_lock = threading.Lock()
+_pausers = 0  # requests inside _collector_paused() right now
+_collector_was_enabled = True
+
+
 @contextmanager
 def _collector_paused():
     """Pause Python's cyclic garbage collector while the facts are built.
@@ -344,24 +351,32 @@ def _collector_paused():
     A heavy account's facts are some 100,000 small objects with no reference
     cycles; building them triggered dozens of collections, and now and then a
     full one over every object in the process: a third of the ledger's time,
-    at random (160 ms with the collector paused, 170-330 ms without). Objects
-    are still freed by reference counting; any cycle made meanwhile waits for
-    the next collection. Process-wide, so a concurrent request may re-enable
-    it early, which only costs speed.
+    at random (benchmarks/ledger.py with nothing archived: 160 ms paused,
+    170-330 ms not). Objects are still freed by reference counting; any cycle
+    made meanwhile waits for the next collection. The switch is process-wide:
+    the first of overlapping requests turns it off and the last one out
+    restores it, so it never stays off.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _pausers, _collector_was_enabled
+    with _pause_lock:
+        if _pausers == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pausers += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pausers -= 1
+            if _pausers == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = False) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
-    worst first then by due date. A fixed number of queries (eight); with
-    reuse_facts, three while the database is unchanged (see reuse_or_fetch_facts)."""
+    worst first then by due date. A fixed number of queries: eight; with
+    reuse_facts on SQLite, three while the database is unchanged and nine when
+    it has changed (see reuse_or_fetch_facts)."""
     with _collector_paused():
         facts = reuse_or_fetch_facts(user, now) if reuse_facts else fetch_facts(user, now)
         debts = rules.run_rules(facts)

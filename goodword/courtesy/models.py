@@ -26,10 +26,13 @@ def validate_time_zone(value):
 
 
 def archive_days_validator(value):
-    # Shorter than 90 days would archive an application before its own debts
-    # (a thank-you window of up to 90 days) could fall due.
     if value and not 90 <= value <= 3650:
         raise ValidationError("Use 0 (never archive) or a number of days from 90 to 3650.")
+
+
+# A missed thank-you stays on the ledger at least this long before its
+# application is archived.
+THANKS_SHOWN_DAYS = 30
 
 
 def _days(low, high):
@@ -75,6 +78,20 @@ class CourtesySettings(models.Model):
 
     def __str__(self):
         return f"Courtesy settings of {self.user}"
+
+    def clean(self):
+        super().clean()
+        days = self.archive_after_days
+        if not days or self.thank_within_days is None or self.fatigue_days is None:
+            return
+        # Archiving sooner would hide a thank-you debt before (or just as) it falls
+        # due, and would drop listings that rule 9 still counts.
+        shortest = max(self.thank_within_days + THANKS_SHOWN_DAYS, self.fatigue_days)
+        if days < shortest:
+            raise ValidationError({"archive_after_days": (
+                f"Archive after at least {shortest} days with these thresholds: {THANKS_SHOWN_DAYS} days more "
+                f"than “thank within”, and no less than the fatigue window. Or 0 to never archive."
+            )})
 
     @classmethod
     def for_user(cls, user) -> "CourtesySettings":

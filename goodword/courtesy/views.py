@@ -82,8 +82,12 @@ def _page_context(request, **extra) -> dict:
         return_to = request.htmx.current_url_abs_path or reverse("courtesy:ledger")
     else:
         return_to = request.get_full_path()
-    shown_on = urlsplit(return_to)
-    if shown_on.path.startswith(reverse("courtesy:ledger")):
+    try:
+        shown_on = urlsplit(return_to)
+    except ValueError:  # a malformed HX-Current-URL: answer as the ledger page would
+        return_to = reverse("courtesy:ledger")
+        shown_on = urlsplit(return_to)
+    if shown_on.path == reverse("courtesy:ledger"):
         limit = None if parse_qs(shown_on.query).get("all") else SHOWN_PER_SEVERITY
         context = ledger_context(request.user, ledger=ledger_for_request(request), limit=limit, with_history=True)
     else:
