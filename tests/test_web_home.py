@@ -60,3 +60,16 @@ def test_dashboard_lists_the_latest_open_opportunities_and_links_to_the_rest(ali
     html = alice_client.get(reverse("core:home")).content.decode()
     assert html.count('class="stage stage-applied"') == 12
     assert "All open opportunities" in html
+
+
+def test_the_slate_column_says_how_many_are_listed_and_wanted(alice, alice_client):
+    from tests.factories.opportunities import make_listing
+
+    wanted = make_opportunity(alice, company="Globex", references_wanted=3)
+    unsaid = make_opportunity(alice, company="Initech", references_wanted=0)  # 0: the employer has not said
+    for job in (wanted, unsaid):
+        make_listing(job, make_reference(alice, name=f"Ref at {job.company}"))
+    for url in (reverse("core:home"), reverse("opportunities:list")):
+        html = alice_client.get(url).content.decode()
+        assert "<td>1 listed, 3 wanted</td>" in html and "<td>1 listed</td>" in html
+        assert " of 0" not in html
