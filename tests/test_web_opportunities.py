@@ -289,3 +289,32 @@ def test_slate_actions_answer_405_to_a_get(alice, alice_client):
     assert alice_client.get(reverse("opportunities:slate_move", args=[listing.pk])).status_code == 405
     assert Listing.objects.count() == 1
     assert Event.objects.count() == 0
+
+
+def test_the_pipeline_shows_the_latest_of_each_stage_and_pages_through_one_stage(alice, alice_client):
+    from goodword.opportunities.views import GROUP_SHOWN, PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 5):
+        make_opportunity(alice, company=f"Rejecter {n:02d}", stage="rejected")
+    make_opportunity(alice, company="Still Open", stage="applied")
+    html = alice_client.get(reverse("opportunities:list")).content.decode()
+    assert html.count("Rejecter ") == GROUP_SHOWN and "Still Open" in html
+    assert f'<span class="count">{PAGE_SIZE + 5}</span>' in html
+    assert f'The latest {GROUP_SHOWN} shown. <a href="?stage=rejected">All {PAGE_SIZE + 5} rejected</a>' in html
+
+    first = alice_client.get(reverse("opportunities:list"), {"stage": "rejected"}).content.decode()
+    assert first.count("Rejecter ") == PAGE_SIZE and "Still Open" not in first
+    assert "Page 1 of 2" in first and 'href="?stage=rejected&amp;page=2"' in first
+    second = alice_client.get(reverse("opportunities:list"), {"stage": "rejected", "page": 2}).content.decode()
+    assert second.count("Rejecter ") == 5 and "Rejecter 00" in second  # oldest last
+
+
+def test_the_pipeline_costs_the_same_queries_for_few_and_many_opportunities(
+        alice, alice_client, django_assert_max_num_queries):
+    make_opportunity(alice, company="Only One", stage="applied")
+    with django_assert_max_num_queries(12) as few:
+        alice_client.get(reverse("opportunities:list"))
+    for n in range(30):
+        make_opportunity(alice, company=f"Many {n}", stage="rejected")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        alice_client.get(reverse("opportunities:list"))

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,24 +30,52 @@ def not_a_post(request):
     return HttpResponseNotAllowed(["POST"]) if request.method != "POST" else None
 
 
+GROUP_SHOWN = 20  # per stage on the whole pipeline; a stage's own page lists them all, PAGE_SIZE at a time
+PAGE_SIZE = 50
+
+
 def opportunity_list(request):
+    """The pipeline, stage by stage, newest first. A long search ends with
+    hundreds of closed applications: the whole pipeline shows the latest
+    GROUP_SHOWN of each stage (two queries), and filtering on a stage pages
+    through all of it."""
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
-    opportunities = Opportunity.objects.for_user(request.user).annotate(slate_size=Count("listings"))
+    opportunities = (
+        Opportunity.objects.for_user(request.user)
+        .annotate(slate_size=Coalesce(Subquery(
+            Listing.objects.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
+            .annotate(n=Count("id")).values("n")
+        ), 0))
+        .order_by("-stage_since", "-id")
+    )
+    page = None
     if stage:
-        opportunities = opportunities.filter(stage=stage)
-    by_stage = {}
-    for opportunity in opportunities.order_by("-stage_since", "-id"):
-        by_stage.setdefault(opportunity.stage, []).append(opportunity)
+        page = Paginator(opportunities.filter(stage=stage), PAGE_SIZE).get_page(request.GET.get("page"))
+        by_stage = {stage: list(page.object_list)} if page.object_list else {}
+        totals = {stage: page.paginator.count}
+    else:
+        totals = dict(
+            Opportunity.objects.for_user(request.user).order_by().values_list("stage").annotate(n=Count("id"))
+        )
+        by_stage = {}
+        latest = opportunities.annotate(rank=Window(
+            RowNumber(), partition_by=F("stage"), order_by=[F("stage_since").desc(), F("id").desc()],
+        )).filter(rank__lte=GROUP_SHOWN)
+        for opportunity in latest:
+            by_stage.setdefault(opportunity.stage, []).append(opportunity)
     groups = [
-        {"stage": value, "label": Stage(value).label, "closed": value in CLOSED_STAGES, "opportunities": by_stage[value]}
+        {"stage": value, "label": Stage(value).label, "closed": value in CLOSED_STAGES,
+         "opportunities": by_stage[value], "total": totals.get(value, 0),
+         "more": 0 if stage else max(0, totals.get(value, 0) - len(by_stage[value]))}
         for value in STAGE_ORDER
         if value in by_stage
     ]
     return render(request, "opportunities/list.html", {
         "groups": groups,
         "stage": stage,
+        "page": page,
         "stage_choices": [(value, Stage(value).label) for value in STAGE_ORDER],
     })
 

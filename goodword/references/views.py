@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.listing_state import state_label
+from goodword.opportunities.models import Listing
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
 from goodword.references import services
@@ -20,10 +22,20 @@ PAGE_SIZE = 50
 
 def reference_list(request):
     filters = ReferenceFilterForm(request.GET or None)
-    last_contact = Event.objects.filter(reference=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    # Both as subqueries, not a join with GROUP BY: the paginator's count then
+    # drops them and counts plain rows, and each page evaluates them for its 50
+    # references only (an index seek each, on (owner, reference, occurred_at)).
+    last_contact = (
+        Event.objects.filter(owner=request.user, reference=OuterRef("pk"))
+        .order_by("-occurred_at").values("occurred_at")[:1]
+    )
+    listing_count = (
+        Listing.objects.filter(reference=OuterRef("pk")).order_by()
+        .values("reference").annotate(n=Count("id")).values("n")
+    )
     references = filters.filter(
         Reference.objects.for_user(request.user).annotate(
-            listing_count=Count("listings"), last_contact=Subquery(last_contact)
+            listing_count=Coalesce(Subquery(listing_count), 0), last_contact=Subquery(last_contact)
         ).order_by("name", "id")
     )
     page = Paginator(references, PAGE_SIZE).get_page(request.GET.get("page"))
