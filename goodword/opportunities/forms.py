@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from goodword.opportunities.models import PIPELINE, Interview, Opportunity, Stage
 from goodword.references.forms import FieldsetsMixin, FriendlyForm, date_input
-from goodword.references.models import Reference
+from goodword.references.models import Reference, Relationship
 from goodword.timeline.forms import datetime_input
 
 OPPORTUNITY_FIELDS = [
@@ -83,12 +83,12 @@ class SlateAddForm(FriendlyForm, forms.Form):
         # do-not-use reference reaches services.add_to_slate and its clear
         # message; the menu only offers the ones that make sense.
         field.queryset = Reference.objects.for_user(user)
-        self.offered = list(
-            Reference.objects.for_user(user).usable().exclude(listings__opportunity=opportunity).only(
-                "id", "name", "organisation", "relationship"
-            )
-        )
-        field.widget.choices = [("", "Choose a reference…")] + [
-            (ref.pk, f"{ref.name} ({ref.get_relationship_display()}{', ' + ref.organisation if ref.organisation else ''})")
-            for ref in self.offered
+        # Plain tuples: a long reference book means thousands of options.
+        relationships = dict(Relationship.choices)
+        self.offered = [
+            (pk, f"{name} ({relationships.get(relationship, relationship)}{', ' + organisation if organisation else ''})")
+            for pk, name, relationship, organisation in Reference.objects.for_user(user).usable()
+            .exclude(listings__opportunity=opportunity).order_by("name", "id")
+            .values_list("id", "name", "relationship", "organisation")
         ]
+        field.widget.choices = [("", "Choose a reference…"), *self.offered]
