@@ -66,7 +66,7 @@ def test_slate_show_json_is_ordered_with_derived_states(run, alice, northwind):
 def test_slate_show_prints_each_listing_with_its_state(run, alice, northwind):
     make_listing(northwind, make_reference(alice, name="Dana Whitfield"))
     output = run("slate", "show", "Northwind").output
-    assert "1 of 3 wanted" in output and "1. Dana Whitfield" in output and "— Listed" in output
+    assert "1 listed, 3 wanted" in output and "1. Dana Whitfield" in output and "— Listed" in output
 
 
 def test_slate_move_and_rm(run, alice, northwind):

@@ -175,3 +175,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(alices_world, client):
     assert response.status_code == 302
     assert Event.objects.count() == 1
 
+
+
+def test_stage_counts_on_the_pipeline_are_the_users_own(alice, bob, bob_client):
+    for n in range(3):
+        make_opportunity(alice, company=f"Alice Co {n}", stage="rejected")
+    make_opportunity(bob, company="Bob Co", stage="rejected")
+    html = bob_client.get(reverse("opportunities:list")).content.decode()
+    assert '<span class="count">1</span>' in html and "Alice Co" not in html

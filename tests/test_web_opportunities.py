@@ -294,11 +294,15 @@ def test_slate_actions_answer_405_to_a_get(alice, alice_client):
 def test_the_pipeline_shows_the_latest_of_each_stage_and_pages_through_one_stage(alice, alice_client):
     from goodword.opportunities.views import GROUP_SHOWN, PAGE_SIZE
 
-    for n in range(PAGE_SIZE + 5):
-        make_opportunity(alice, company=f"Rejecter {n:02d}", stage="rejected")
+    start = dt.date(2026, 1, 1)
+    for n in range(PAGE_SIZE + 5):  # Rejecter 54 is the latest
+        make_opportunity(alice, company=f"Rejecter {n:02d}", stage="rejected", stage_on=start + dt.timedelta(days=n))
     make_opportunity(alice, company="Still Open", stage="applied")
     html = alice_client.get(reverse("opportunities:list")).content.decode()
     assert html.count("Rejecter ") == GROUP_SHOWN and "Still Open" in html
+    shown = [f"Rejecter {n:02d}" for n in range(PAGE_SIZE + 4, PAGE_SIZE + 4 - GROUP_SHOWN, -1)]
+    assert [html.index(name) for name in shown] == sorted(html.index(name) for name in shown)  # newest first
+    assert "Rejecter 00" not in html and "0 listed" in html
     assert f'<span class="count">{PAGE_SIZE + 5}</span>' in html
     assert f'The latest {GROUP_SHOWN} shown. <a href="?stage=rejected">All {PAGE_SIZE + 5} rejected</a>' in html
 
@@ -306,7 +310,7 @@ def test_the_pipeline_shows_the_latest_of_each_stage_and_pages_through_one_stage
     assert first.count("Rejecter ") == PAGE_SIZE and "Still Open" not in first
     assert "Page 1 of 2" in first and 'href="?stage=rejected&amp;page=2"' in first
     second = alice_client.get(reverse("opportunities:list"), {"stage": "rejected", "page": 2}).content.decode()
-    assert second.count("Rejecter ") == 5 and "Rejecter 00" in second  # oldest last
+    assert second.count("Rejecter ") == 5 and "Rejecter 00" in second and "Rejecter 05" not in second
 
 
 def test_the_pipeline_costs_the_same_queries_for_few_and_many_opportunities(
@@ -318,3 +322,11 @@ def test_the_pipeline_costs_the_same_queries_for_few_and_many_opportunities(
         make_opportunity(alice, company=f"Many {n}", stage="rejected")
     with django_assert_max_num_queries(len(few.captured_queries)):
         alice_client.get(reverse("opportunities:list"))
+
+
+def test_a_listing_across_two_reference_books_is_refused_by_the_model(alice, bob):
+    from django.core.exceptions import ValidationError
+
+    listing = Listing(opportunity=make_opportunity(alice), reference=make_reference(bob, name="Bob's Friend"))
+    with pytest.raises(ValidationError, match="someone else's reference book"):
+        listing.full_clean()

@@ -301,3 +301,24 @@ def test_deleting_a_reference_asks_first_and_names_what_goes_with_it(alice, alic
     assert not Event.objects.filter(reference_id=reference.pk).exists()
     assert not Listing.objects.filter(reference_id=reference.pk).exists()
     assert opportunity.__class__.objects.filter(pk=opportunity.pk).exists()
+
+
+def test_the_list_shows_each_references_listings_and_latest_contact(alice, alice_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.opportunities import make_listing, make_opportunity
+    from tests.factories.timeline import make_event
+
+    dana = make_reference(alice, name="Dana Whitfield")
+    make_reference(alice, name="Sam Okafor")
+    for company in ("Acme", "Globex"):
+        make_listing(make_opportunity(alice, company=company), dana)
+    make_event(dana, "call", occurred_at=timezone.make_aware(dt.datetime(2026, 3, 1, 10)))
+    make_event(dana, "call", occurred_at=timezone.make_aware(dt.datetime(2026, 5, 9, 10)))
+    html = alice_client.get(reverse("references:list")).content.decode()
+    dana_row = html.split("Dana Whitfield</a>")[1].split("</tr>")[0]
+    sam_row = html.split("Sam Okafor</a>")[1].split("</tr>")[0]
+    assert "<td>2</td>" in dana_row and "9 May 2026" in dana_row and "1 Mar 2026" not in dana_row
+    assert "<td>0</td>" in sam_row and "never" in sam_row

@@ -133,7 +133,7 @@ def list_(stage, only_open, as_json):
     user = boot()
     from django.db.models import Count
 
-    from goodword.opportunities.models import Listing, Opportunity
+    from goodword.opportunities.models import Listing, Opportunity, slate_count_text
 
     rows = Opportunity.objects.for_user(user)
     if stage:
@@ -155,7 +155,7 @@ def list_(stage, only_open, as_json):
         ["ID", "COMPANY", "ROLE", "STAGE", "SINCE", "SLATE"],
         [
             [row.pk, row.company, row.role, row.stage_label, row.stage_since,
-             f"{sizes.get(row.pk, 0)}/{row.references_wanted}"]
+             slate_count_text(sizes.get(row.pk, 0), row.references_wanted)]
             for row in rows
         ],
     )
@@ -175,7 +175,7 @@ def show(opportunity, as_json):
     """Show an opportunity: details, stage history, interviews, slate and events."""
     user = boot()
     from goodword.lib.listing_state import state_label
-    from goodword.opportunities.models import Interview, StageChange
+    from goodword.opportunities.models import Interview, StageChange, slate_count_text
     from goodword.opportunities.services import slate_with_states
     from goodword.timeline.models import Event
 
@@ -224,7 +224,7 @@ def show(opportunity, as_json):
                              ("Reinforce", interview.weak_points), ("Notes", interview.notes)]:
             if value:
                 click.echo(f"      {label}: {' '.join(value.split())}")
-    click.echo(f"\nSlate ({len(slate)} of {row.references_wanted} wanted):")
+    click.echo(f"\nSlate ({slate_count_text(len(slate), row.references_wanted)}):")
     for place, (listing, state) in enumerate(slate, 1):
         ref = listing.reference
         click.echo(f"  {place}. {ref.name} ({ref.get_relationship_display()}) — {state_label(state)}")

@@ -101,6 +101,7 @@ def show(job, as_json):
     """Show a slate in order, with where each listing stands."""
     user = boot()
     from goodword.lib.listing_state import state_label
+    from goodword.opportunities.models import slate_count_text
     from goodword.opportunities.services import slate_with_states
 
     opportunity = pick_opportunity(user, job)
@@ -118,7 +119,7 @@ def show(job, as_json):
         return
     click.echo(
         f"Slate for {opportunity.role} at {opportunity.company} (id {opportunity.pk}, {opportunity.stage_label.lower()}): "
-        f"{len(rows)} of {opportunity.references_wanted} wanted"
+        f"{slate_count_text(len(rows), opportunity.references_wanted)}"
     )
     for place, (listing, state) in enumerate(rows, 1):
         reference = listing.reference

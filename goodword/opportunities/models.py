@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -20,6 +21,11 @@ class Stage(models.TextChoices):
 
 PIPELINE = [Stage.LEAD, Stage.APPLIED, Stage.INTERVIEWING, Stage.REFERENCES_REQUESTED, Stage.OFFER, Stage.LANDED]
 CLOSED_STAGES = {Stage.LANDED, Stage.REJECTED, Stage.WITHDRAWN, Stage.DECLINED}
+
+
+def slate_count_text(listed: int, wanted: int) -> str:
+    """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (0)."""
+    return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
 REFERENCES_IN_PLAY = {Stage.REFERENCES_REQUESTED, Stage.OFFER, Stage.LANDED}
 
 
@@ -211,3 +217,9 @@ class Listing(models.Model):
 
     def __str__(self):
         return f"{self.reference} for {self.opportunity}"
+
+    def clean(self):
+        # services.add_to_slate checks this too; here it also guards the admin,
+        # where a reference is picked by raw id.
+        if self.reference_id and self.opportunity_id and self.reference.owner_id != self.opportunity.owner_id:
+            raise ValidationError("That reference belongs to someone else's reference book.")
