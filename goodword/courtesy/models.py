@@ -57,6 +57,7 @@ class CourtesySettings(models.Model):
     )
     fatigue_days = models.PositiveSmallIntegerField(
         "fatigue window (days)", default=30, validators=_days(1, 365),
+        help_text="The days over which “listings before fatigue” are counted.",
     )
     keep_warm_days = models.PositiveSmallIntegerField(
         "keep warm (days)", default=180, validators=_days(7, 3650),
@@ -68,7 +69,8 @@ class CourtesySettings(models.Model):
     )
     archive_after_days = models.PositiveSmallIntegerField(
         "archive after (days)", default=180, validators=[archive_days_validator],
-        help_text="Days after an application ended before its loose ends leave the ledger (0: never). "
+        help_text="Days after an application ended before its loose ends leave the ledger: 0 for never, "
+                  "else at least 90, at least “thank within” + 30 and at least the fatigue window. "
                   "From then on the keep-warm rule looks after the relationship.",
     )
 
@@ -82,11 +84,11 @@ class CourtesySettings(models.Model):
     def clean(self):
         super().clean()
         days = self.archive_after_days
-        if not days or self.thank_within_days is None or self.fatigue_days is None:
-            return
+        if not days or days < 90 or self.thank_within_days is None or self.fatigue_days is None:
+            return  # 0 is never; below 90 the field's own validator speaks
         # Archiving sooner would hide a thank-you debt before (or just as) it falls
         # due, and would drop listings that rule 9 still counts.
-        shortest = max(self.thank_within_days + THANKS_SHOWN_DAYS, self.fatigue_days)
+        shortest = max(90, self.thank_within_days + THANKS_SHOWN_DAYS, self.fatigue_days)
         if days < shortest:
             raise ValidationError({"archive_after_days": (
                 f"Archive after at least {shortest} days with these thresholds: {THANKS_SHOWN_DAYS} days more "
