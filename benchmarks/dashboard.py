@@ -51,7 +51,7 @@ def main() -> int:
     parser.add_argument("--opportunities", type=int, default=1000)
     parser.add_argument("--listings", type=int, default=10000)
     parser.add_argument("--events", type=int, default=200000)
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per URL (after 5 warm-up ones)")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per URL (after 10 warm-up ones)")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated database in DIR and reuse it next time")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -176,8 +176,9 @@ def fetch(opener, url: str) -> str:
 
 
 def measure(opener, url: str, requests: int, before=None) -> list[float]:
-    """Timed requests after five warm-up ones; `before` (untimed) runs ahead of each."""
-    for _ in range(5):
+    """Timed requests after ten warm-up ones (so that each of the server's four
+    threads has read the ledger's facts once); `before` (untimed) runs ahead of each."""
+    for _ in range(10):
         fetch(opener, url)
     samples = []
     for _ in range(requests):

@@ -336,3 +336,15 @@ def test_overlapping_ledgers_turn_the_garbage_collector_back_on_whatever_order_t
     assert not gc.isenabled()  # the second one is still building its facts
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_a_page_lets_go_of_its_ledger_once_rendered(alice, alice_client, dana):
+    """Requests and template contexts sit in reference cycles that wait for the
+    garbage collector; a heavy ledger hanging off them made 200 ms stalls."""
+    job = make_opportunity(alice, company="Northwind", stage="references_requested")
+    make_listing(job, dana)
+    response = alice_client.get("/")
+    assert "No heads-up" in response.content.decode()
+    assert not hasattr(response.wsgi_request, "_courtesy_ledger")
+    assert "ledger" not in response.context.keys()
+    assert build_ledger(alice).facts.memo == {}  # what the rules shared is dropped at once

@@ -13,7 +13,8 @@ Examples:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--no-browser", is_flag=True, help="Print the sign-in link without opening a browser.")
 @click.option("--demo", is_flag=True, help="Load the demo sample first (once) so there is something to look at.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads of the WSGI server.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads of the WSGI server (each keeps its own database connection and ledger facts).")
 def serve(host, port, no_browser, demo, threads):
     """Start Goodword's web app under a production WSGI server (waitress).
 

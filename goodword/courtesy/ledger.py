@@ -386,6 +386,9 @@ def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = Fa
         Hold(opp.id, opp.label, opp.company, tuple(ref.name for ref in refs), opp.announced_on)
         for opp, refs in rules.announcement_holds(facts)
     ]
+    # What the rules shared (slates, pairs: some 15,000 tuples for a heavy
+    # account) goes now rather than with the request; history rebuilds its part.
+    facts.memo.clear()
     return Ledger(facts.today, facts.settings, open_debts, hidden, holds, facts)
 
 
@@ -401,3 +404,8 @@ def ledger_for_request(request) -> Ledger:
     if cached is None:
         cached = request._courtesy_ledger = build_ledger(request.user, reuse_facts=True)
     return cached
+
+
+def release_request_ledger(request) -> None:
+    """Forget the request's ledger (see courtesy.middleware.ReleaseLedgerMiddleware)."""
+    request.__dict__.pop("_courtesy_ledger", None)

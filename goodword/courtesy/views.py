@@ -53,8 +53,10 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
     the history of calls without warning only when asked (the ledger page).
     """
     ledger = ledger if ledger is not None else build_ledger(user, now)
+    # Not the Ledger itself: a template context is a reference cycle (Context <->
+    # ContextDict) that lives until the cyclic collector runs, and the ledger's
+    # facts would wait with it.
     return {
-        "ledger": ledger,
         # (severity, debts shown, how many more are not shown)
         "debt_groups": [
             (severity, debts[:limit], max(0, len(debts) - limit) if limit else 0)
