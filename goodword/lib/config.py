@@ -140,8 +140,8 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
-        # Each server thread keeps its connection, and with it SQLite's page
-        # cache: reopening per request re-read the ledger's index pages every time.
+        # Each server thread keeps its connection for ten minutes, and with it
+        # SQLite's page cache and the ledger's facts (courtesy.ledger.reuse_or_fetch_facts).
         "CONN_MAX_AGE": 600,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on
