@@ -330,3 +330,9 @@ def test_a_listing_across_two_reference_books_is_refused_by_the_model(alice, bob
     listing = Listing(opportunity=make_opportunity(alice), reference=make_reference(bob, name="Bob's Friend"))
     with pytest.raises(ValidationError, match="someone else's reference book"):
         listing.full_clean()
+
+
+def test_an_unknown_stage_in_the_address_says_so_and_shows_every_stage(alice, alice_client):
+    make_opportunity(alice, company="Globex", stage="applied")
+    html = alice_client.get(reverse("opportunities:list"), {"stage": "<b>bogus</b>"}).content.decode()
+    assert "There is no stage “&lt;b&gt;bogus&lt;/b&gt;”: showing every stage." in html and "Globex" in html

@@ -39,9 +39,8 @@ def opportunity_list(request):
     hundreds of closed applications: the whole pipeline shows the latest
     GROUP_SHOWN of each stage (two queries), and filtering on a stage pages
     through all of it."""
-    stage = request.GET.get("stage", "")
-    if stage not in Stage.values:
-        stage = ""
+    asked = request.GET.get("stage", "")
+    stage = asked if asked in Stage.values else ""
     opportunities = (
         Opportunity.objects.for_user(request.user)
         .annotate(slate_size=Coalesce(Subquery(
@@ -75,6 +74,7 @@ def opportunity_list(request):
     return render(request, "opportunities/list.html", {
         "groups": groups,
         "stage": stage,
+        "unknown_stage": asked if asked and not stage else "",
         "page": page,
         "stage_choices": [(value, Stage(value).label) for value in STAGE_ORDER],
     })
