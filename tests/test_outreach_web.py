@@ -211,6 +211,19 @@ def test_outbox_lists_only_my_messages(alice, bob, alice_client):
     assert "Bob's secret" not in alice_client.get(reverse("outreach:outbox")).content.decode()
 
 
+def test_outbox_dates_read_like_the_rest_of_the_app(alice, alice_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    make_smtp_settings(alice, 2525)
+    message = outbox.queue_message(alice, make_reference(alice), kind="keep_in_touch", subject="Hello", text="x\n")
+    type(message).objects.filter(pk=message.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 3, 9, 14, 5)))
+    page = alice_client.get(reverse("outreach:outbox")).content.decode()
+    assert ">9 Mar 2026, 14:05</time>" in page and "2026-03-09 14:05" not in page
+
+
 def test_templates_page_marks_which_templates_are_mine(alice, alice_client):
     from goodword.outreach import services
 
