@@ -1,4 +1,5 @@
 import pytest
+from click.testing import CliRunner
 
 from tests.factories.accounts import make_user
 
@@ -23,6 +24,21 @@ def alice_client(client, alice):
 def bob_client(client, bob):
     client.force_login(bob)
     return client
+
+
+@pytest.fixture
+def run(settings, alice):
+    """`run("ref", "list")`: the goodword CLI in-process, as alice; a traceback fails the test."""
+    from goodword.cli import main
+
+    settings.GOODWORD_CLI_USER = "alice"
+
+    def invoke(*args, input=None):
+        result = CliRunner().invoke(main, [str(arg) for arg in args], input=input)
+        assert "Traceback" not in result.output, result.output
+        return result
+
+    return invoke
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -3,32 +3,14 @@
 import datetime as dt
 import json
 
-import pytest
-from click.testing import CliRunner
 from django.utils import timezone
 
-from goodword.cli import main
 from goodword.opportunities.models import Interview, Opportunity, StageChange
 from goodword.timeline.models import Event
+from tests.cli import error_lines
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
-
-
-@pytest.fixture
-def run(settings, alice):
-    settings.GOODWORD_CLI_USER = "alice"
-
-    def invoke(*args, input=None):
-        result = CliRunner().invoke(main, [str(arg) for arg in args], input=input)
-        assert "Traceback" not in result.output, result.output
-        return result
-
-    return invoke
-
-
-def error_lines(result):
-    return [line for line in result.output.splitlines() if line.startswith("Error:")]
 
 
 def test_job_add_with_options_records_the_first_stage(run, alice, tmp_path):

@@ -3,30 +3,13 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from goodword.cli import main
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
+from tests.cli import error_lines
 from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
-
-
-@pytest.fixture
-def run(settings, alice):
-    settings.GOODWORD_CLI_USER = "alice"
-
-    def invoke(*args, input=None):
-        result = CliRunner().invoke(main, [str(arg) for arg in args], input=input)
-        assert "Traceback" not in result.output, result.output
-        return result
-
-    return invoke
-
-
-def error_lines(result):
-    return [line for line in result.output.splitlines() if line.startswith("Error:")]
 
 
 def test_ref_add_saves_every_option_and_says_so(run, alice):

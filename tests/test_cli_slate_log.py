@@ -10,29 +10,14 @@ from django.utils import timezone
 from goodword.cli import main
 from goodword.opportunities.models import Listing
 from goodword.timeline.models import Event
+from tests.cli import error_lines
 from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.references import make_reference
 
 
 @pytest.fixture
-def run(settings, alice):
-    settings.GOODWORD_CLI_USER = "alice"
-
-    def invoke(*args, input=None):
-        result = CliRunner().invoke(main, [str(arg) for arg in args], input=input)
-        assert "Traceback" not in result.output, result.output
-        return result
-
-    return invoke
-
-
-@pytest.fixture
 def northwind(alice):
     return make_opportunity(alice, company="Northwind Traders", role="Platform Engineer", stage="references_requested")
-
-
-def error_lines(result):
-    return [line for line in result.output.splitlines() if line.startswith("Error:")]
 
 
 def slate_names(job):

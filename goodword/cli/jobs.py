@@ -20,6 +20,7 @@ from goodword.cli.common import (
     parse_date_or_clear,
     parse_when,
     pick_opportunity,
+    when_text,
 )
 
 TEXT_FIELDS = {
@@ -219,7 +220,7 @@ def show(opportunity, as_json):
     click.echo(f"\nInterviews ({len(interviews)}):")
     for interview in interviews:
         with_whom = f" with {interview.with_whom}" if interview.with_whom else ""
-        click.echo(f"  {_when(interview.when)}  {interview.get_format_display()}{with_whom}")
+        click.echo(f"  {when_text(interview.when)}  {interview.get_format_display()}{with_whom}")
         for label, value in [("Questions", interview.questions), ("Confirm", interview.strong_points),
                              ("Reinforce", interview.weak_points), ("Notes", interview.notes)]:
             if value:
@@ -298,7 +299,7 @@ def interview(opportunity, when, with_whom, format_, questions, confirm, reinfor
                 notes=notes.strip(),
             )
         )
-    click.echo(f"Recorded the {saved.get_format_display().lower()} interview on {_when(saved.when)} for {row.role} at {row.company}.")
+    click.echo(f"Recorded the {saved.get_format_display().lower()} interview on {when_text(saved.when)} for {row.role} at {row.company}.")
 
 
 @job.command(
@@ -359,9 +360,3 @@ def rm(opportunity, yes):
         )
     services.delete_opportunity(row)
     click.echo(f"Deleted {row.role} at {row.company}.")
-
-
-def _when(moment):
-    from django.utils import timezone
-
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"

@@ -151,6 +151,7 @@ def list_(status, relationship, as_json):
     """List your references, by name, with when you were last in touch."""
     user = boot()
     from django.db.models import Max
+    from django.utils import timezone
 
     from goodword.references.models import Reference
 
@@ -170,7 +171,7 @@ def list_(status, relationship, as_json):
         ["ID", "NAME", "RELATIONSHIP", "ORGANISATION", "STATUS", "LAST CONTACT"],
         [
             [row.pk, row.name, row.get_relationship_display(), row.organisation, row.get_status_display(),
-             row.last_event_at and f"{_local(row.last_event_at):%Y-%m-%d}"]
+             row.last_event_at and f"{timezone.localtime(row.last_event_at):%Y-%m-%d}"]
             for row in rows
         ],
     )
@@ -284,6 +285,7 @@ Examples:
 def rm(reference, yes):
     """Delete a reference with their listings and their whole timeline."""
     user = boot()
+    from goodword.courtesy.wording import plural
     from goodword.references import services
 
     row = pick_reference(user, reference)
@@ -291,22 +293,12 @@ def rm(reference, yes):
     listings = row.listings.count()
     if not yes:
         click.confirm(
-            f"Delete {row.name} (id {row.pk}), their {_count(listings, 'listing')} and their timeline "
-            f"({_count(events, 'event')})? This cannot be undone",
+            f"Delete {row.name} (id {row.pk}), their {plural(listings, 'listing')} and their timeline "
+            f"({plural(events, 'event')})? This cannot be undone",
             abort=True,
         )
     gone = services.delete_reference(row)
-    click.echo(f"Deleted {row.name} and {_count(gone, 'event')}.")
-
-
-def _count(number, noun):
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _local(moment):
-    from django.utils import timezone
-
-    return timezone.localtime(moment)
+    click.echo(f"Deleted {row.name} and {plural(gone, 'event')}.")
 
 
 def _iso(moment):
