@@ -63,8 +63,8 @@ def applied_migrations() -> set[tuple[str, str]]:
 def refuse_newer_database(applied: set[tuple[str, str]], on_disk: set[tuple[str, str]]) -> None:
     """Raise NewerDatabaseError when an app of ours has applied migrations not on disk.
 
-    Only our apps count: Django's own could differ by a patch release of Django
-    without the schema being one Goodword cannot read.
+    Only our apps count: rows of Django's own apps, or of an app no longer
+    installed, say nothing about whether this code can read Goodword's tables.
     """
     ours = our_app_labels()
     unknown = sorted(f"{app}.{name}" for app, name in applied - on_disk if app in ours)
@@ -77,8 +77,8 @@ def refuse_newer_database(applied: set[tuple[str, str]], on_disk: set[tuple[str,
         )
 
 
-def backup_path(database: Path, now: float | None = None) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
+def backup_path(database: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     candidate = database.with_name(f"{database.name}.before-{__version__}-{stamp}.sqlite3")
     counter = 2
     while candidate.exists():
