@@ -12,6 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent
 GOODWORD_HOME = CONFIG.home
 GOODWORD_MODE = CONFIG.mode
 GOODWORD_CLI_USER = CONFIG.cli_user
+GOODWORD_PUBLIC_URL = CONFIG.public_url
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug

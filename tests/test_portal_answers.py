@@ -187,8 +187,8 @@ def test_another_users_listing_is_404_on_the_manage_page(bob_client, alice):
     assert services.resolve(token).status == "live"
 
 
-def test_portal_url_for_gives_an_absolute_working_url_and_replaces_the_old_link(client, alice, monkeypatch):
-    monkeypatch.setenv("GOODWORD_PUBLIC_URL", "https://refs.example.org/")
+def test_portal_url_for_gives_an_absolute_working_url_and_replaces_the_old_link(client, alice, settings):
+    settings.GOODWORD_PUBLIC_URL = "https://refs.example.org/"
     listing, old = make_portal_setup(alice)
     url = services.portal_url_for(listing)
     assert url.startswith("https://refs.example.org/r/")

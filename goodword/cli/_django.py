@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from goodword import __version__
+
 _ready = False
 
 
@@ -20,37 +22,52 @@ def setup() -> None:
     _ready = True
 
 
-def migration_files_on_disk() -> set[tuple[str, str]]:
-    from django.apps import apps
-
-    found = set()
-    for config in apps.get_app_configs():
-        folder = Path(config.path) / "migrations"
-        if folder.is_dir():
-            for path in folder.glob("[0-9]*.py"):
-                found.add((config.label, path.stem))
-    return found
-
-
 def migrate_if_needed(verbosity: int = 0) -> bool:
     """Migrate when a migration file is not yet recorded; one cheap query otherwise.
 
-    Listing file names avoids importing every migration module (the loader
-    would), which keeps database commands nearly as fast as django.setup().
+    A database that a newer Goodword migrated is refused untouched; an existing
+    SQLite database is copied next to itself before it is migrated.
     """
     from django.core.management import call_command
-    from django.db import DatabaseError, connection
+    from django.db import connection
 
+    from goodword.core import upgrades
+
+    applied = upgrades.applied_migrations()
+    on_disk = upgrades.migration_files_on_disk()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT app, name FROM django_migrations")
-            applied = set(cursor.fetchall())
-    except DatabaseError:
-        applied = set()
-    if migration_files_on_disk() <= applied:
+        upgrades.refuse_newer_database(applied, on_disk)
+    except upgrades.NewerDatabaseError as exc:
+        import click
+
+        raise click.ClickException(str(exc)) from None
+    if on_disk <= applied:
         return False
+    if applied and connection.vendor == "sqlite":
+        back_up_before_migrating(connection)
     call_command("migrate", verbosity=verbosity, interactive=False)
     return True
+
+
+def back_up_before_migrating(connection) -> None:
+    import sqlite3
+
+    import click
+
+    from goodword.core import upgrades
+
+    connection.ensure_connection()
+    database = Path(connection.settings_dict["NAME"])
+    try:
+        copy = upgrades.back_up_sqlite(connection.connection, database)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise click.ClickException(
+            f"Could not back up {database} before upgrading it ({reason}); nothing was changed. "
+            "Free some space or make its folder writable, then try again."
+        ) from None
+    # stderr: stdout may be JSON another program reads.
+    click.echo(f"Upgrading the database to Goodword {__version__}; its previous state is saved in {copy}", err=True)
 
 
 def current_user():

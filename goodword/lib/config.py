@@ -39,6 +39,7 @@ class Config:
     cli_user: str
     email_from: str
     mailer: dict
+    public_url: str
 
     @property
     def hosted(self) -> bool:
@@ -252,11 +253,26 @@ def parse_hosts(raw: str | None, mode: str) -> list[str]:
             raise ConfigError(
                 "GOODWORD_MODE=hosted needs GOODWORD_ALLOWED_HOSTS, e.g. refs.example.org."
             )
-        return ["127.0.0.1", "localhost", "[::1]", "testserver"]
+        # Django's test set-up adds its own "testserver"; a real default never needs it.
+        return ["127.0.0.1", "localhost", "[::1]"]
     hosts = [h.strip() for h in raw.split(",") if h.strip()]
     if not hosts:
         raise ConfigError("GOODWORD_ALLOWED_HOSTS is empty; give a comma-separated list of host names.")
     return hosts
+
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def parse_public_url(raw: str | None) -> str:
+    """Where references and email readers reach this instance; links in emails and drafts start with it."""
+    url = (raw or "").strip() or DEFAULT_PUBLIC_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"GOODWORD_PUBLIC_URL={url!r} is not an http(s) address; use one such as https://refs.example.org."
+        )
+    return url.rstrip("/")
 
 
 SMTP_TIMEOUT_SECONDS = 20
@@ -311,4 +327,5 @@ def load(env: dict | None = None) -> Config:
         cli_user=(env.get("GOODWORD_USER") or "me").strip() or "me",
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
         mailer=parse_smtp_url(env.get("GOODWORD_SMTP_URL")),
+        public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
     )

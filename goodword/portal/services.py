@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,12 +46,9 @@ MISS_WINDOW = dt.timedelta(minutes=15)
 
 
 def public_base_url() -> str:
-    """Where references reach this instance (GOODWORD_PUBLIC_URL); links in emails and drafts start with it."""
-    raw = os.environ.get("GOODWORD_PUBLIC_URL", "").strip() or "http://127.0.0.1:8000"
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError(f"GOODWORD_PUBLIC_URL={raw!r} is not an http(s) address such as https://refs.example.org.")
-    return raw.rstrip("/")
+    """Where references reach this instance (GOODWORD_PUBLIC_URL, checked at start-up by lib.config);
+    links in emails and drafts start with it."""
+    return settings.GOODWORD_PUBLIC_URL.rstrip("/")
 
 
 def absolute(path: str, base_url: str | None = None) -> str:
