@@ -126,7 +126,7 @@ def test_any_logger_and_any_handler_get_redacted_records(caplog):
                 raise ValueError(f"bad token {token}")
             except ValueError:
                 own.exception("failed")
-            own.warning("stack", stack_info=True, extra={"token": "x"})
+            own.warning("stack", stack_info=True)
     finally:
         own.removeHandler(private_handler)
     logs["private handler"] = written.getvalue()
