@@ -222,3 +222,33 @@ def test_stored_copies_keep_everything_but_the_link():
     )
     long_line = "x" * 200_000
     assert redact_links(long_line) == long_line
+
+
+def test_links_stored_in_clear_by_earlier_versions_are_redacted_by_the_migration(alice, facts, sink):
+    import importlib
+
+    from django.apps import apps
+
+    from goodword.portal.services import portal_url_for
+    from goodword.timeline.services import log_event
+
+    migration = importlib.import_module("goodword.outreach.migrations.0002_redact_stored_private_links")
+    reference, job = facts
+    url = portal_url_for(job.listings.get(), base_url="http://testserver/")
+    token = LINK.search(url).group(1)
+    event = log_event(alice, reference, "note", opportunity=job)
+    Event.objects.filter(pk=event.pk).update(note=f"Sent: {url}")
+    queued, sent = (outbox.queue_message(alice, reference, kind="heads_up", opportunity=job, subject="Hi",
+                                         text=f"Page: {url}\n", idempotency_key=key) for key in ("old-queued", "old-sent"))
+    for row, state in ((queued, MessageState.QUEUED), (sent, MessageState.SENT)):
+        wire = crypto.unseal(row.mime)
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            state=state, body_text=f"Page: {url}\n", body_html=f'<a href="{url}">{url}</a>', mime=wire,
+            last_error=f"550 blocked {url}",
+        )
+    migration.redact_stored_links(apps, None)
+    assert_token_not_stored(token)
+    assert Event.objects.get(pk=event.pk).note == f"Sent: {LINK_MARKER}"
+    assert outbox.drain() == {"sent": 1}  # the queued one still goes out, with the live link
+    assert url in sink.received[0].get_body(("plain",)).get_content()
+    assert_token_not_stored(token)

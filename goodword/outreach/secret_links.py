@@ -43,8 +43,11 @@ def scrubbed(mime) -> bytes:
     if not crypto.is_sealed(mime):
         return bytes(mime)
     wire = crypto.unseal(mime)
-    if wire is None:
-        return b""
+    return b"" if wire is None else redacted_wire(wire)
+
+
+def redacted_wire(wire: bytes) -> bytes:
+    """A message's bytes with the links in its subject and text parts redacted."""
     message = email.message_from_bytes(wire, policy=email.policy.SMTP)
     if message["Subject"] is not None:
         message.replace_header("Subject", redact_links(str(message["Subject"])))
