@@ -151,3 +151,52 @@ def test_every_url_with_a_token_is_under_a_prefix_the_redaction_knows():
     assert len(with_tokens) == 3
     for route in with_tokens:
         assert route.split("<str:token>")[0].strip("/") in redact.TOKEN_URL_PREFIXES, route
+
+
+@pytest.mark.parametrize("debug", ["false", "true"])
+def test_a_running_server_writes_no_token_to_its_output(tmp_path, debug):
+    """`goodword serve` (waitress) as a user runs it: near-miss URLs under every token, and its whole stderr."""
+    import re
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.test_cli_process import installed_script, plain_env
+
+    env = plain_env(tmp_path) | {"GOODWORD_DEBUG": debug}
+
+    def goodword(*args):
+        done = subprocess.run([installed_script(), *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    goodword("ref", "add", "Dana Whitfield", "--email", "dana@example.com")
+    goodword("job", "add", "Northwind", "Platform Engineer", "--stage", "references_requested")
+    goodword("slate", "add", "Northwind", "Dana")
+    portal_token = re.search(r"/r/([A-Za-z0-9_-]{43})/", goodword("portal", "Northwind", "Dana")).group(1)
+    server = subprocess.Popen([installed_script(), "serve", "--no-browser", "--port", "0"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + 60
+        while "/accounts/link/" not in line and time.monotonic() < deadline:
+            line = server.stdout.readline()
+        base, login_token = re.search(r"(http://[^/]+)/accounts/link/([A-Za-z0-9_-]{43})/", line).groups()
+        for prefix, token in (("/r/", portal_token), ("/accounts/link/", login_token)):
+            for url in near_misses(prefix, token):
+                for data in (None, b"form=letter"):
+                    try:
+                        urllib.request.urlopen(base + url, data=data, timeout=10)
+                    except urllib.error.HTTPError:
+                        pass
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(base + "/no-such-page-control/", timeout=10)
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=20)
+    assert "Not Found: /no-such-page-control/" in err
+    assert f"Not Found: /r/{redact.LOG_MARKER}/x/" in err
+    for token in (portal_token, login_token):
+        assert token[:30] not in err, err
