@@ -125,9 +125,12 @@ SECURE_CSP = {
 MAILERS = {"default": CONFIG.mailer}
 DEFAULT_FROM_EMAIL = CONFIG.email_from
 
+# Tokens in URLs (portal, calendar feed, sign-in) are redacted from every log record as it is made.
+LOGGING_CONFIG = "goodword.lib.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -28,7 +28,7 @@ def test_every_variable_the_code_reads_is_documented():
 
 def test_default_database_is_a_sqlite_file_in_the_home_folder(tmp_path):
     loaded = load(tmp_path)
-    assert loaded.database["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded.database["ENGINE"] == "goodword.core.backends.sqlite3"
     assert loaded.database["NAME"] == str(tmp_path / "goodword.sqlite3")
 
 

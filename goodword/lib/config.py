@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from goodword.lib.private_files import make_private_folder
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 MODES = ("local", "hosted")
@@ -69,7 +71,7 @@ def default_home() -> Path:
 def resolve_home(raw: str | None) -> Path:
     home = Path(raw).expanduser() if raw else default_home()
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        make_private_folder(home)
     except OSError as exc:
         raise ConfigError(
             f"GOODWORD_HOME={str(home)!r} cannot be created ({exc.strerror}); "
@@ -139,7 +141,8 @@ def redact(url: str) -> str:
 
 def sqlite_database(path: Path) -> dict:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite backend, creating the database and its WAL files 0600.
+        "ENGINE": "goodword.core.backends.sqlite3",
         "NAME": str(path),
         # Each server thread keeps its connection for ten minutes, and with it
         # SQLite's page cache and the ledger's facts (courtesy.ledger.reuse_or_fetch_facts).

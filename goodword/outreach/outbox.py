@@ -35,7 +35,8 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from goodword.outreach import crypto, emails
+from goodword.lib.redact import redact_links
+from goodword.outreach import crypto, emails, secret_links
 from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
     DraftKind,
@@ -106,8 +107,11 @@ def queue_message(owner, reference, *, kind: str, subject: str, text: str, oppor
         to_address=fields["to_address"], subject=subject, text=text, message_id=emails.make_message_id(key, smtp.from_address),
         html_fragment=html_fragment,
     )
-    fields["subject"] = emails.check_subject(subject)
     fields["to_address"] = emails.check_address(fields["to_address"], "recipient address")
+    # A private link goes out live but is kept only redacted, or sealed until sent (secret_links.py).
+    fields["subject"], fields["body_text"], body_html, carries_link = secret_links.stored_copy(
+        emails.check_subject(subject), text, built.get_body(("html",)).get_content()
+    )
     with transaction.atomic():
         existing = OutboxMessage.objects.filter(idempotency_key=key).first()
         if existing is not None:
@@ -116,9 +120,9 @@ def queue_message(owner, reference, *, kind: str, subject: str, text: str, oppor
             return existing
         message = OutboxMessage(
             owner=owner, reference=reference, opportunity=opportunity, kind=kind,
-            event_kind=EVENT_KIND_FOR_DRAFT[DraftKind(kind)], body_html=built.get_body(("html",)).get_content(),
+            event_kind=EVENT_KIND_FOR_DRAFT[DraftKind(kind)], body_html=body_html,
             message_id=str(built["Message-ID"]), idempotency_key=key, next_attempt_at=timezone.now(),
-            mime=built.as_bytes(), **fields,
+            mime=secret_links.at_rest(built.as_bytes(), carries_link), **fields,
         )
         # Every field was checked above; clean_fields (not full_clean) skips a
         # query per foreign key and per unique field that would only repeat it.
@@ -174,6 +178,7 @@ def _record_sent(row: OutboxMessage, how: str) -> None:
     )
     OutboxMessage.objects.filter(pk=row.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), event=event, claimed_by="", claimed_until=None,
+        mime=secret_links.scrubbed(row.mime),
     )
 
 
@@ -414,10 +419,14 @@ class Worker:
                 raise ClaimLost()
 
         try:
+            wire = secret_links.wire_bytes(message.mime)
+            if wire is None:
+                raise PermanentFailure("The message's private link was sealed with a secret key that has changed; "
+                                       "compose the message again.")
             smtp = self.connections.get(message.owner_id)
             if smtp is None:
                 smtp = self.connections[message.owner_id] = open_smtp(SmtpConfig.for_owner(message.owner))
-            transmit(smtp, message.from_address, message.to_address, bytes(message.mime), before_final_dot)
+            transmit(smtp, message.from_address, message.to_address, wire, before_final_dot)
         except PermanentFailure as error:
             self._drop(message.owner_id)
             return self._finish(message, MessageState.FAILED, str(error))
@@ -439,7 +448,7 @@ class Worker:
         return MessageState.SENT
 
     def _finish(self, message, state, error, retry=False):
-        update = {"state": state, "last_error": error, "claimed_by": "", "claimed_until": None}
+        update = {"state": state, "last_error": redact_links(error), "claimed_by": "", "claimed_until": None}
         if retry:
             update |= {"next_attempt_at": timezone.now() + backoff(message.attempts), "data_committed": False}
         OutboxMessage.objects.filter(pk=message.pk, claimed_by=self.who).update(**update)

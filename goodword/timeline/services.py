@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from goodword.lib.redact import redact_links
 from goodword.timeline.models import Event
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
@@ -25,7 +26,8 @@ def log_event(owner, reference, kind, *, opportunity=None, channel="", occurred_
         kind=kind,
         channel=channel or "",
         occurred_at=occurred_at,
-        note=note or "",
+        # A private link in a message logged as sent is kept only as a marker (lib/redact.py).
+        note=redact_links(note or ""),
     )
     event.full_clean()
     event.save()
