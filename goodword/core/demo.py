@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goodword.accounts.services import profile_problem, update_profile
 from goodword.opportunities import services as opportunities
 from goodword.opportunities.models import Interview, Listing
 from goodword.references import services as references
@@ -311,7 +312,9 @@ def is_loaded(user) -> bool:
     )
 
 
-DEMO_CANDIDATE = ("Jordan", "Avery")
+DEMO_CANDIDATE = {"first_name": "Jordan", "last_name": "Avery"}
+DEMO_CANDIDATE_EMAIL = "jordan.avery@mailbox.example"
+DEMO_CANDIDATE_PHONE = "+1 503 555 0105"
 
 
 @transaction.atomic
@@ -322,10 +325,9 @@ def load_demo(user) -> bool:
     if is_loaded(user):
         return False
     today = timezone.localdate()
-    if not user.get_full_name():
-        # Drafts are signed with the candidate's name; "me" would read oddly.
-        user.first_name, user.last_name = DEMO_CANDIDATE
-        user.save(update_fields=["first_name", "last_name"])
+    if profile_problem(user):
+        # Drafts refuse to sign as "me": the sample brings its candidate, unless you already said who you are.
+        update_profile(user, **DEMO_CANDIDATE, email=user.email or DEMO_CANDIDATE_EMAIL, phone=DEMO_CANDIDATE_PHONE)
     refs = {key: references.create_reference(user, **_dated(fields, today)) for key, fields in REFERENCES.items()}
     times = _Clock(today)
     for fields, history, interviews, slate, events in OPPORTUNITIES.values():
