@@ -1,7 +1,9 @@
 from django import forms
 
+from goodword.references.forms import FriendlyForm
 
-class ProfileForm(forms.Form):
+
+class ProfileForm(FriendlyForm, forms.Form):
     """Who the candidate is, as drafts and documents show it."""
 
     first_name = forms.CharField(label="First name", max_length=150, help_text="Drafts are signed with your name.")
@@ -13,7 +15,6 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(label="Your phone", max_length=40, required=False, help_text="Put on your documents.")
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, autocomplete in (("first_name", "given-name"), ("last_name", "family-name"),
                                    ("email", "email"), ("phone", "tel")):

@@ -26,7 +26,7 @@ class ComposeForm(FriendlyForm, forms.Form):
         return body + "\n"
 
 
-class GiftForm(forms.Form):
+class GiftForm(FriendlyForm, forms.Form):
     """The gesture a thank-you mentions: an idea drawn from their likes (their first like first),
     the candidate's own words, or none. Read from the query string, like the draft's kind and tone."""
 
@@ -37,7 +37,6 @@ class GiftForm(forms.Form):
     )
 
     def __init__(self, ideas: list[dict], *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["gift"].choices = [("", "No gift: the note is enough")] + [
             (idea["idea"], f"{idea['idea']} (they like {idea['like']})") for idea in ideas
