@@ -25,6 +25,9 @@ def test_an_offer_owes_the_references_the_news_due_two_days_later():
                    "outcome_not_shared")
     assert (debt.severity, debt.action, debt.due_on) == (Severity.MEDIUM, "outcome_shared", day_ago(-1))
     assert "Northwind offered you the Platform Engineer job" in debt.why and "before you tell anyone else" in debt.why
+    # No thank-you yet, however long the offer waits: thanks follow the outcome.
+    long_offer = offered(20)
+    assert debts(facts([DANA], [long_offer], [listing(DANA, long_offer, ("agreed", ago(30)))]), "not_thanked") == []
 
 
 def test_an_offer_holds_the_announcement_until_everyone_who_took_part_is_told():
@@ -44,24 +47,17 @@ def test_news_told_at_the_offer_still_counts_when_the_offer_becomes_the_landing(
     # Thanks follow the landing, as before.
     [thanks] = debts(facts([DANA], [job], [row]), "not_thanked")
     assert thanks.due_on == day_ago(10) + dt.timedelta(days=7)
+    # Turning the offer down is news again: told of the offer, they still hear how it ended.
+    turned_down = opp(stages=[("references_requested", day_ago(20)), ("offer", day_ago(12)), ("declined", day_ago(2))])
+    [debt] = debts(facts([DANA], [turned_down], [listing(DANA, turned_down, ("agreed", ago(30)),
+                                                           ("outcome_shared", ago(11)))]), "outcome_not_shared")
+    assert "you turned down Northwind's offer" in debt.why
 
 
 def test_an_untold_offer_that_became_a_landing_is_due_from_the_offer():
     job = opp(stages=[("references_requested", day_ago(20)), ("offer", day_ago(12)), ("landed", day_ago(1))])
     [debt] = debts(facts([DANA], [job], [listing(DANA, job, ("agreed", ago(30)))]), "outcome_not_shared")
     assert debt.due_on == day_ago(10)
-
-
-def test_an_offer_owes_no_thank_you_yet():
-    job = offered(20)
-    assert debts(facts([DANA], [job], [listing(DANA, job, ("agreed", ago(30)))]), "not_thanked") == []
-
-
-def test_an_offer_turned_down_is_news_again():
-    job = opp(stages=[("references_requested", day_ago(20)), ("offer", day_ago(12)), ("declined", day_ago(2))])
-    row = listing(DANA, job, ("agreed", ago(30)), ("outcome_shared", ago(11)))
-    [debt] = debts(facts([DANA], [job], [row]), "outcome_not_shared")
-    assert "you turned down Northwind's offer" in debt.why
 
 
 def test_an_offer_announced_before_telling_them_is_critical():

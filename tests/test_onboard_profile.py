@@ -78,18 +78,15 @@ def test_the_next_address_must_be_one_of_ours(nameless_client, evil):
     assert done.status_code == 302 and done.url == reverse("core:home")
 
 
-def test_posts_htmx_and_the_portal_are_never_sent_to_the_question(nameless_client, nameless):
-    # A form posted from a page opened before is not lost to the redirect.
+def test_only_page_loads_are_sent_to_the_question(nameless_client, nameless):
     dana = make_reference(nameless, name="Dana Whitfield")
+    assert nameless_client.get(dana.get_absolute_url()).url.startswith(PROFILE)
+    # A form posted from a page opened before is not lost to the redirect.
     posted = nameless_client.post(reverse("timeline:log", args=[dana.pk]), {"kind": "note", "note": "Lunch"})
     assert not posted.url.startswith(PROFILE) and dana.events.filter(kind="note").exists()
     assert nameless_client.get(reverse("core:home"), headers={"HX-Request": "true"}).status_code == 200
     # The reference's portal needs no sign-in and never asks the candidate's question.
     assert not nameless_client.get(reverse("portal:page", args=["no-such-token"])).get("Location", "").startswith(PROFILE)
-
-
-def test_a_user_with_a_name_is_never_asked(alice_client):
-    assert alice_client.get(reverse("core:home")).status_code == 200
 
 
 def test_the_settings_page_edits_the_same_profile_with_the_phone(alice_client, alice):
