@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from goodword.accounts.models import LoginToken
 from goodword.accounts.services import issue_login_token, local_user
+from tests.factories.accounts import give_name
 
 GOODWORD = Path(sys.executable).with_name("goodword")
 
 
 @pytest.mark.django_db
 def test_login_link_signs_the_browser_in_once(client):
-    token = issue_login_token(local_user())
+    token = issue_login_token(give_name(local_user()))
     first = client.get(reverse("accounts:token_login", args=[token]))
     assert first.status_code == 302 and first.url == reverse("core:home")
     assert client.get(reverse("core:home")).status_code == 200
@@ -77,9 +78,11 @@ def test_serve_prints_a_one_time_link_that_signs_a_browser_in(tmp_path):
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         with browser.open(link, timeout=10) as page:
             assert page.status == 200
-            assert page.url.endswith("/")
+            # A fresh account is asked who it is first, then goes on to the dashboard.
+            assert page.url.endswith("/accounts/profile/?next=%2F")
             assert page.headers["Server"] == "goodword"  # waitress with our ident, not runserver
-            assert b"Sign out" in page.read()
+            content = page.read()
+            assert b"Sign out" in content and b"Tell us who you are" in content
         with pytest.raises(urllib.error.HTTPError) as used:
             urllib.request.urlopen(link, timeout=10)
         assert used.value.code == 410

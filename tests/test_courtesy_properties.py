@@ -56,7 +56,8 @@ def completed_listing(draw):
     for kind in draw(st.lists(st.sampled_from(["note", "call", "meeting", "agreed", "heads_up"]), max_size=4)):
         events.append((kind, moment(draw(st.integers(0, last_day)), 13)))
     announced_on = None
-    if history[-1][0] in ("landed", *ENDINGS):
+    # An offer is news the references hear first, as an outcome is.
+    if history[-1][0] in ("offer", "landed", *ENDINGS):
         events += [("outcome_shared", moment(last_day, 12)), ("thanked", moment(last_day, 12) + dt.timedelta(hours=1))]
         if draw(st.booleans()):
             announced_on = history[-1][1] + dt.timedelta(days=draw(st.integers(1, 20)))

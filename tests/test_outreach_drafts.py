@@ -177,17 +177,6 @@ def test_a_heads_up_without_interviews_leaves_no_gaps(alice):
     assert "\n\n\n" not in body and " \n" not in body
 
 
-def test_signature_falls_back_to_the_sender_name_before_the_user_name(alice, facts):
-    from tests.factories.outreach import make_smtp_settings
-
-    reference, _ = facts
-    alice.first_name = alice.last_name = ""
-    alice.save()
-    assert drafts.make_draft(alice, "keep_in_touch", reference).body.rstrip().endswith("alice")
-    make_smtp_settings(alice, 25, from_name="Sam Rivera")
-    assert drafts.make_draft(alice, "keep_in_touch", reference, tone="formal").body.rstrip().endswith("Sam Rivera")
-
-
 def test_html_template_escapes_the_facts(alice):
     reference = make_reference(alice, name="Dana <b>Whitfield</b>", vouches_for=["Shipped <script>alert(1)</script>"])
     job = make_opportunity(alice, company="A & B", role="Engineer")

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from goodword.accounts.services import issue_login_token, local_user
 from goodword.timeline.models import Event
+from tests.factories.accounts import give_name
 from tests.factories.portal import make_portal_setup, page_url
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,7 @@ def phone(chromium, live_server):
 
 
 def test_reference_on_a_phone_copies_the_letter_and_reports_an_unannounced_call(phone, page, live_server, transactional_db):
-    candidate = local_user()
+    candidate = give_name(local_user())  # letters are signed with the candidate's name
     listing, token = make_portal_setup(
         candidate, company="Northwind Traders", role="Platform Engineer", shared=["briefing", "letter"],
     )
@@ -58,7 +59,7 @@ def test_reference_on_a_phone_copies_the_letter_and_reports_an_unannounced_call(
 
 
 def test_reference_without_javascript_still_reads_and_answers(chromium, live_server, transactional_db):
-    listing, token = make_portal_setup(local_user(), shared=["letter"])
+    listing, token = make_portal_setup(give_name(local_user()), shared=["letter"])
     context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     try:
         phone = context.new_page()

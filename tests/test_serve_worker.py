@@ -29,6 +29,7 @@ def test_serve_sends_a_queued_message_through_its_own_worker(tmp_path):
         return done.stdout
 
     with SmtpSink() as sink:
+        goodword("me", "--name", "Jordan Avery")  # drafts are signed with the candidate's name
         goodword("ref", "add", "Dana Whitfield", "--email", "dana@example.com")
         subprocess.run([sys.executable, "-c", SAVE_SMTP.format(port=sink.port)], check=True, timeout=60,
                        env=env | {"DJANGO_SETTINGS_MODULE": "goodword.settings"})

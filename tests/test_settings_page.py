@@ -9,7 +9,7 @@ def test_the_name_saved_in_settings_signs_the_drafts(alice, alice_client):
     response = alice_client.post(reverse("core:settings"), {
         "first_name": "Alice", "last_name": "Ng", "email": "alice@example.org",
     }, follow=True)
-    assert "Saved your name and email." in response.content.decode()
+    assert "Saved your name, email and phone." in response.content.decode()
     alice.refresh_from_db()
     assert alice.get_full_name() == "Alice Ng"
     reference = make_reference(alice, name="Dana Whitfield")
@@ -22,7 +22,7 @@ def test_a_bad_email_in_settings_is_a_field_error_and_changes_nothing(alice, ali
     response = alice_client.post(reverse("core:settings"), {"first_name": "Alice", "last_name": "", "email": "nope"})
     assert "Enter a valid email address." in response.content.decode()
     alice.refresh_from_db()
-    assert alice.first_name == ""
+    assert (alice.last_name, alice.email) == ("Example", "alice@example.com")
 
 
 def test_settings_page_links_every_settings_area_and_highlights_settings(alice_client):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("link/<str:token>/", views.token_login, name="token_login"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
 ]

@@ -18,6 +18,7 @@ from goodword import __version__
 COMMANDS = {
     "serve": ("goodword.cli.serve", "serve", "Open Goodword in your browser."),
     "demo": ("goodword.cli.demo", "demo", "Load a realistic sample so every feature has something to show."),
+    "me": ("goodword.cli.me", "me", "Who you are on drafts and documents: name, email, phone."),
     "ref": ("goodword.cli.refs", "ref", "Your reference book: add, list, show, edit, rm."),
     "job": ("goodword.cli.jobs", "job", "Opportunities: add, list, show, stage, interview."),
     "slate": ("goodword.cli.slate", "slate", "Which references you gave to which opportunity."),

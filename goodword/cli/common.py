@@ -56,12 +56,70 @@ class Word(click.Choice):
         return super().convert(value, param, ctx)
 
 
-def boot():
-    """Set Django up (migrating if needed) and return the user the CLI acts for."""
+class ProfileMissing(click.ClickException):
+    """Nothing can be signed in the candidate's name yet: exit status 2, and how to fix it."""
+
+    exit_code = 2
+
+    def __init__(self, problem: str):
+        super().__init__(
+            f"{problem} Drafts are signed with your name: set it with "
+            '`goodword me --name "Your Name" --email you@example.com --phone "+1 555 0100"`.'
+        )
+
+
+def boot(*, ask_profile: bool = True):
+    """Set Django up (migrating if needed) and return the user the CLI acts for.
+
+    In a terminal, a user with no name is asked for it first (see ask_profile_once);
+    scripts and pipes are never held up.
+    """
     from goodword.cli import _django
 
     _django.setup()
-    return _django.current_user()
+    user = _django.current_user()
+    if ask_profile and in_terminal():
+        ask_profile_once(user)
+    return user
+
+
+def in_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def ask_profile_once(user) -> None:
+    """Ask for the candidate's name, email and phone when drafts could not be signed yet.
+
+    The questions go to stderr, so `goodword due --json | jq` still gets clean
+    output. An empty name skips the questions for this run.
+    """
+    from django.core.exceptions import ValidationError
+
+    from goodword.accounts.services import candidate_phone, profile_problem, update_profile
+
+    if profile_problem(user) is None:
+        return
+    click.echo("Goodword drafts messages in your name. Tell it who you are (Enter on the name skips this for now).",
+               err=True)
+    while True:
+        name = click.prompt("Your name", default="", show_default=False, err=True).strip()
+        if not name:
+            click.echo('Skipped. Drafts will wait for your name: goodword me --name "Your Name".', err=True)
+            return
+        email = click.prompt("Email for your documents", default=user.email or "", show_default=bool(user.email),
+                             err=True).strip()
+        phone = click.prompt("Phone for your documents (optional)", default=candidate_phone(user) or "",
+                             show_default=False, err=True).strip()
+        first, _, last = name.partition(" ")
+        try:
+            update_profile(user, first_name=first, last_name=last, email=email, phone=phone)
+        except ValidationError as exc:
+            click.echo(" ".join(exc.messages), err=True)
+            continue
+        click.echo(f"Thank you, {user.first_name}. Change it any time with `goodword me`.", err=True)
+        return
 
 
 @contextmanager

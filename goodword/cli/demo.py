@@ -21,7 +21,8 @@ def demo():
     to today. A few courtesies are left undone on purpose, so the ledger has
     something to show. Running it again changes nothing.
     """
-    user = boot()
+    # The sample brings its own candidate, so nobody is asked who they are first.
+    user = boot(ask_profile=False)
     from goodword.core.demo import load_demo
     from goodword.opportunities.models import Listing, Opportunity
     from goodword.references.models import Reference

@@ -30,6 +30,7 @@ class DraftKindWord(Word):
 Examples:
   goodword draft heads-up --ref Dana --job Northwind
   goodword draft thanks --ref Dana --job Northwind --tone formal --edit
+  goodword draft thanks --ref Dana --job Northwind --gift "a hand-tied fly from the shop on Burnside"
   goodword draft letter --ref Dana --job Northwind --out dana-letter.eml
   goodword send dana-letter.eml
 """
@@ -43,13 +44,17 @@ Examples:
 @click.option("--builtin", is_flag=True, help="Use the built-in template even if you wrote your own.")
 @click.option("--template", "template_dir", type=click.Path(file_okay=False, exists=True),
               help="A folder holding your own subject.txt and body.txt (rendered in the sandbox).")
+@click.option("--gift", default="", metavar="TEXT",
+              help="For a thank-you: the gesture to mention, as it should read in the message "
+                   "(e.g. \"a bag of good coffee beans\"). Without it the draft lists ideas from what they like.")
 @click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON (to, subject, text, html, event kind).")
-def draft(kind, ref, job, tone, edit, out, builtin, template_dir, as_json):
+def draft(kind, ref, job, tone, edit, out, builtin, template_dir, gift, as_json):
     """Draft a message to a reference from what Goodword knows.
 
     KIND is one of: permission, heads-up, letter, talking-points, outcome,
     thanks, keep-in-touch, apology.
     """
+    from goodword.cli import common
     from goodword.cli.common import boot, pick_opportunity, pick_reference
 
     user = boot()
@@ -60,8 +65,15 @@ def draft(kind, ref, job, tone, edit, out, builtin, template_dir, as_json):
     reference = pick_reference(user, ref)
     opportunity = pick_opportunity(user, job) if job else None
     sources = read_template_dir(template_dir) if template_dir else None
+    if gift and kind != "thanks":
+        raise click.UsageError("--gift goes with a thank-you: goodword draft thanks --gift \"…\".")
+    if len(gift) > 200 or "\n" in gift:
+        raise click.UsageError("--gift is one short line (200 characters at most).")
     try:
-        made = drafts.make_draft(user, kind, reference, opportunity, tone, builtin_only=builtin, sources=sources)
+        made = drafts.make_draft(user, kind, reference, opportunity, tone, builtin_only=builtin, sources=sources,
+                                 gift=gift)
+    except drafts.MissingProfile as problem:
+        raise common.ProfileMissing(problem.problem) from None
     except drafts.DraftProblem as problem:
         raise click.ClickException(str(problem)) from None
     subject, body = made.subject, made.body

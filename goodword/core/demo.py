@@ -1,11 +1,18 @@
 """A realistic, fictional sample so a new user sees a living app (`goodword demo`, `goodword serve --demo`).
 
 Everything is dated relative to today, so the sample never goes stale, and
-it deliberately leaves a few courtesy gaps for the ledger to find:
+it deliberately leaves courtesy gaps of every kind the ledger knows
+(tests/test_onboard_demo.py checks that each rule has something to say):
 
 - Northwind asked for references 3 days ago; Priya agreed but has had no heads-up.
 - Ruth was asked for a letter for Northwind and has no draft yet.
+- Tessellate made an offer 4 days ago; nobody on its slate has heard (hold the announcement).
 - The Juniper Grove contract landed 18 days ago; Samuel heard the news but was never thanked.
+- Cobalt's hiring manager rang Jenna before she had any warning, and Cobalt wants
+  four references, a manager among them; only two have agreed.
+- Meridian's panel interview came after Hiroshi's heads-up: his briefing is stale.
+- Priya is on four slates this month; Rafael, not heard from in eight months,
+  went on the Harbor & Pine slate without being asked.
 
 All names, companies, addresses and numbers are invented (".example" domains,
 555-01xx numbers).
@@ -19,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goodword.accounts.services import profile_problem, update_profile
 from goodword.opportunities import services as opportunities
 from goodword.opportunities.models import Interview, Listing
 from goodword.references import services as references
@@ -133,6 +141,15 @@ REFERENCES = {
         "how_we_met": "My first manager, at Quillfeather.", "status": "do_not_use",
         "notes": "Told a recruiter in a past search that I 'needed close supervision'. Never list him.",
     },
+    "rafael": {
+        "name": "Rafael Duarte", "emails": ["rafael.duarte@quillfeather-media.example"], "phones": ["+1 503 555 0163"],
+        "title": "Tech Lead", "organisation": "Quillfeather Media", "relationship": "peer", "known_since": 3200,
+        "how_we_met": "We started at Quillfeather the same week and shipped its first mobile API together.",
+        "vouches_for": ["Building the first mobile API", "Keeping calm through launch week"],
+        "likes": "Trail running, strong espresso, Brazilian jazz records.",
+        "preferred_channel": "linkedin",
+        "notes": "We drifted apart after Quillfeather; say hello before asking him for anything.",
+    },
     "olivia": {
         "name": "Olivia Brandt", "emails": ["olivia@riverside-codeclub.example"], "phones": ["+1 503 555 0111"],
         "title": "Programme Coordinator", "organisation": "Riverside Code Club", "relationship": "other", "known_since": 1000,
@@ -152,7 +169,10 @@ OPPORTUNITIES = {
         {"company": "Harbor & Pine Outfitters", "role": "Senior Platform Engineer",
          "posting_url": "https://careers.harborandpine.example/jobs/senior-platform-engineer", "references_wanted": 3,
          "notes": "Spotted on their careers page. Priya knows someone on the team."},
-        [("lead", 3, "")], [], [], [],
+        [("lead", 3, "")], [],
+        ["priya", "rafael"],
+        [("priya", "permission_asked", 3, "text", "She offered to put in a word with the team."),
+         ("priya", "agreed", 2, "text", "")],
     ),
     "cobalt": (
         {"company": "Cobalt Street Bank", "role": "Senior Backend Engineer, Payments", "references_wanted": 4,
@@ -161,7 +181,14 @@ OPPORTUNITIES = {
              "You will lead the move from nightly batch jobs to event-driven settlement, mentor engineers, "
              "and work closely with risk and compliance. Experience with migrations of critical systems, "
              "on-call ownership and clear written design proposals is essential."},
-        [("lead", 18, ""), ("applied", 12, "Applied on their site with a tailored cover letter.")], [], [], [],
+        [("lead", 18, ""), ("applied", 12, "Applied on their site with a tailored cover letter.")], [],
+        ["priya", "jenna"],
+        [("priya", "permission_asked", 11, "text", "Cobalt's form asks for references with the application."),
+         ("priya", "agreed", 11, "text", ""),
+         ("jenna", "permission_asked", 11, "text", ""), ("jenna", "agreed", 10, "text", ""),
+         ("priya", "heads_up", 10, "text", "Cobalt may call early; they check references before interviews."),
+         ("jenna", "employer_contacted", 1, "phone",
+          "Cobalt's hiring manager rang her before I had said a word about it.")],
     ),
     "meridian": (
         {"company": "Meridian Freight", "role": "Staff Platform Engineer", "references_wanted": 4,
@@ -174,7 +201,12 @@ OPPORTUNITIES = {
           "Design multi-region failover for a dispatch API. Tell us about a time you disagreed with a design.",
           "Migration playbook; the on-call redesign", "Has not run Terraform at their scale; limited Go"),
          (-5, 11, "onsite", "Chloé Martin, Director of Infrastructure", "", "", "")],
-        [], [],
+        ["hiroshi", "priya"],
+        [("hiroshi", "permission_asked", 20, "in_person", ""), ("hiroshi", "agreed", 20, "in_person", ""),
+         ("priya", "permission_asked", 20, "text", ""), ("priya", "agreed", 20, "text", ""),
+         ("hiroshi", "heads_up", 15, "email", "Meridian may call after the panel; the platform team is the one to win."),
+         ("priya", "heads_up", 15, "text", ""),
+         ("priya", "briefing", 5, "text", "Panel recap: confirm the migration playbook; Terraform and Go were the doubts.")],
     ),
     "northwind": (
         {"company": "Northwind Traders", "role": "Engineering Manager, Platform", "references_wanted": 3,
@@ -288,6 +320,7 @@ OPPORTUNITIES = {
 # Life between applications: (reference key, kind, days ago, channel, note).
 OTHER_EVENTS = [
     ("greg", "note", 300, "", "Heard from a recruiter that he called me someone who 'needs close supervision'."),
+    ("rafael", "keep_in_touch", 240, "linkedin", "Congratulated him on making tech lead."),
     ("amara", "keep_in_touch", 200, "linkedin", "Congratulated her on the move to Product Director."),
     ("elena", "keep_in_touch", 160, "email", "Sent her our team's paper on deploy safety; she wrote back a lovely note."),
     ("ruth", "keep_in_touch", 150, "email", "Sent photos from the last clinic go-live."),
@@ -311,7 +344,9 @@ def is_loaded(user) -> bool:
     )
 
 
-DEMO_CANDIDATE = ("Jordan", "Avery")
+DEMO_CANDIDATE = {"first_name": "Jordan", "last_name": "Avery"}
+DEMO_CANDIDATE_EMAIL = "jordan.avery@mailbox.example"
+DEMO_CANDIDATE_PHONE = "+1 503 555 0105"
 
 
 @transaction.atomic
@@ -322,10 +357,9 @@ def load_demo(user) -> bool:
     if is_loaded(user):
         return False
     today = timezone.localdate()
-    if not user.get_full_name():
-        # Drafts are signed with the candidate's name; "me" would read oddly.
-        user.first_name, user.last_name = DEMO_CANDIDATE
-        user.save(update_fields=["first_name", "last_name"])
+    if profile_problem(user):
+        # Drafts refuse to sign as "me": the sample brings its candidate, unless you already said who you are.
+        update_profile(user, **DEMO_CANDIDATE, email=user.email or DEMO_CANDIDATE_EMAIL, phone=DEMO_CANDIDATE_PHONE)
     refs = {key: references.create_reference(user, **_dated(fields, today)) for key, fields in REFERENCES.items()}
     times = _Clock(today)
     for fields, history, interviews, slate, events in OPPORTUNITIES.values():
@@ -369,6 +403,8 @@ class _Clock:
     def at(self, days_ago: int, hour: int, minute: int = 0):
         day = self.today - dt.timedelta(days=days_ago)
         moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        if days_ago < 0:
+            return moment  # an upcoming interview stays upcoming
         # Loaded early in the morning, "today at 9:37" has not happened yet.
         return min(moment, timezone.now() - dt.timedelta(minutes=1))
 

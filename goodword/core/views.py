@@ -58,15 +58,13 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def settings_hub(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={
-        "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-    })
+    form = ProfileForm.for_user(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             update_profile(user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Saved your name and email.")
+            messages.success(request, "Saved your name, email and phone.")
             return redirect("core:settings")
     return render(request, "core/settings.html", {"profile_form": form})

@@ -277,13 +277,14 @@ class HiddenDebt:
 
 @dataclass(frozen=True, slots=True)
 class Hold:
-    """A landed opportunity whose announcement should wait for these references."""
+    """An offer or a landing whose announcement should wait for these references."""
 
     opportunity_id: int
     opportunity_label: str
     company: str
     reference_names: tuple[str, ...]
     announced_on: dt.date | None
+    stage: str = "landed"  # "offer" or "landed"
 
 
 @dataclass
@@ -383,7 +384,7 @@ def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = Fa
     decisions = {row.key: row.as_plain() for row in DebtDecision.objects.filter(owner=user)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
     holds = [
-        Hold(opp.id, opp.label, opp.company, tuple(ref.name for ref in refs), opp.announced_on)
+        Hold(opp.id, opp.label, opp.company, tuple(ref.name for ref in refs), opp.announced_on, opp.stage)
         for opp, refs in rules.announcement_holds(facts)
     ]
     # What the rules shared (slates, pairs: some 15,000 tuples for a heavy

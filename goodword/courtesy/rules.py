@@ -29,8 +29,13 @@ from goodword.courtesy.facts import (
 
 BRIEF_WITHIN_DAYS = 2  # update a briefing within two days of an interview
 SHARE_OUTCOME_WITHIN_DAYS = 2  # tell references the outcome within two days
-HOLD_DAYS = 30  # "hold the announcement" is shown for a month after landing
+HOLD_DAYS = 30  # "hold the announcement" is shown for a month after the offer or the landing
 CLOSED_BEFORE_REFERENCES = frozenset({"rejected", "withdrawn", "declined"})
+# News the references should hear from the candidate before anyone else: an
+# offer already (it is what they helped win), then every outcome. Thanks still
+# wait for the outcome (OUTCOME_STAGES).
+NEWS_STAGES = OUTCOME_STAGES | {"offer"}
+HOLD_STAGES = frozenset({"offer", "landed"})
 
 RuleFunction = Callable[[Facts], Iterator[Debt]]
 
@@ -239,6 +244,7 @@ def letter_without_draft(facts: Facts) -> Iterator[Debt]:
 
 
 OUTCOME_WORDS = {
+    "offer": "{company} offered you the {role} job",
     "landed": "you got the {role} job at {company}",
     "rejected": "{company} said no to you for {role}",
     "withdrawn": "you withdrew from {company} ({role})",
@@ -246,19 +252,29 @@ OUTCOME_WORDS = {
 }
 
 
+def news_since(opp: OppFacts) -> dt.date:
+    """The day the news the references are owed began: the current stage's day,
+    or the offer's when the landing followed it (told of the offer, they know)."""
+    stages = opp.stages
+    if opp.stage == "landed" and len(stages) > 1 and stages[-2][0] == "offer":
+        return stages[-2][1]
+    return opp.stage_since
+
+
 def _untold(facts: Facts) -> list[tuple[ListingFacts, RefFacts, OppFacts]]:
-    """Listings whose application ended and whose reference has not heard how (built once per Facts)."""
+    """Listings whose application reached an offer or an outcome and whose
+    reference has not heard the news since (built once per Facts)."""
     found = facts.memo.get("untold")
     if found is None:
         found = []
         slates = _slates(facts, True)
         for opp in facts.opportunities.values():
-            if opp.stage not in OUTCOME_STAGES:
+            if opp.stage not in NEWS_STAGES:
                 continue
-            ended = facts.day_start(opp.stage_since)
+            since = facts.day_start(news_since(opp))
             for listing, ref in slates.get(opp.id, ()):
                 told = listing.last.get("outcome_shared")
-                if told is not None and told >= ended:
+                if told is not None and told >= since:
                     continue
                 if listing.consent != "declined" and listing.involved:
                     found.append((listing, ref, opp))
@@ -268,15 +284,17 @@ def _untold(facts: Facts) -> list[tuple[ListingFacts, RefFacts, OppFacts]]:
 
 @rule("outcome_not_shared", "Outcome not shared", "outcome_shared")
 def outcome_not_shared(facts: Facts) -> Iterator[Debt]:
-    """The application ended (landed, rejected, withdrawn or declined) and a
-    reference who took part has not heard the outcome from you since. Medium,
-    due two days after the outcome (or by the announcement date, if earlier);
-    critical once the public announcement date (announced_on) has come and they
-    still have not been told. Not for HR verifiers or references who declined.
+    """The application reached an offer, or ended (landed, rejected, withdrawn
+    or declined), and a reference who took part has not heard the news from
+    you since. A landing that follows an offer counts from the offer: whoever
+    heard of the offer is not owed it twice. Medium, due two days after the
+    news (or by the announcement date, if earlier); critical once the public
+    announcement date (announced_on) has come and they still have not been
+    told. Not for HR verifiers or references who declined.
     Settled by logging "outcome_shared"."""
     for _listing, ref, opp in _untold(facts):
-        outcome_on = opp.stage_since
-        due = outcome_on + dt.timedelta(days=SHARE_OUTCOME_WITHIN_DAYS)
+        news_on = news_since(opp)
+        due = news_on + dt.timedelta(days=SHARE_OUTCOME_WITHIN_DAYS)
         announced = opp.announced_on
         who = w.short_name(ref.name)
         what = OUTCOME_WORDS[opp.stage].format(role=opp.role, company=opp.company)
@@ -289,18 +307,23 @@ def outcome_not_shared(facts: Facts) -> Iterator[Debt]:
             severity = Severity.MEDIUM
             if announced is not None:
                 due = min(due, announced)
-            why = (f"On {w.day(outcome_on, facts.today)} {what}; {ref.name} should hear it from you"
-                   f"{' before anyone else' if opp.stage == 'landed' else ''}: tell {who} how it ended.")
+            if opp.stage == "offer":
+                ending = f"tell {who} before you tell anyone else."
+            else:
+                ending = f"tell {who} how it ended."
+            why = (f"On {w.day(opp.stage_since, facts.today)} {what}; {ref.name} should hear it from you"
+                   f"{' before anyone else' if opp.stage == 'landed' else ''}: {ending}")
         yield _debt("outcome_not_shared", severity, due, why, "outcome_shared", ref, opp)
 
 
 def announcement_holds(facts: Facts) -> list[tuple[OppFacts, list[RefFacts]]]:
-    """Landed opportunities not announced yet whose references are untold: the
+    """Offers and landings not announced yet whose references are untold: the
     dashboard asks the candidate to hold the announcement. Only around the
-    landing: within HOLD_DAYS of it, or while a planned announcement date is ahead."""
+    news: within HOLD_DAYS of the offer or the landing, or while a planned
+    announcement date is ahead."""
     untold: dict[int, list[RefFacts]] = {}
     for _listing, ref, opp in _untold(facts):
-        if opp.stage != "landed":
+        if opp.stage not in HOLD_STAGES:
             continue
         if opp.announced_on is None:
             if (facts.today - opp.stage_since).days > HOLD_DAYS:

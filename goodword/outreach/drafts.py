@@ -87,38 +87,62 @@ def posting_points(posting_text: str, limit: int = 6) -> list[str]:
     return [point.rstrip(".;") for point in bullets[:limit]]
 
 
+# (words, suggestion): a like that names one of the words, as a whole word or
+# its plural, gets the suggestion. Each one is a single gesture that reads
+# well inside the thank-you ("… is on its way to you"), so no "they" or "or".
 GIFT_IDEAS = [
     (("coffee", "espresso"), "a bag of beans from a good local roaster"),
-    (("tea",), "a tin of good loose-leaf tea"),
-    (("wine",), "a bottle of wine with a short handwritten note on it"),
-    (("whisky", "whiskey", "bourbon", "beer"), "a bottle from a small local producer"),
-    (("cookie", "baking", "sweets", "chocolate"), "a batch of homemade cookies or good chocolate"),
-    (("fishing", "fly"), "a small fly-fishing accessory, or a card with a local tackle-shop voucher"),
-    (("book", "reading", "novel"), "a book you think they would enjoy, with a note inside the cover"),
-    (("garden", "plant"), "a potted herb or a packet of good seeds"),
-    (("running", "cycling", "hiking", "climbing"), "a small piece of kit for their sport"),
-    (("music", "vinyl", "concert"), "a record or a gift card for their favourite shop"),
+    (("tea", "sencha", "matcha"), "a tin of good loose-leaf tea"),
+    (("wine", "rioja", "barolo"), "a bottle of wine from a good local shop"),
+    (("whisky", "whiskey", "bourbon", "beer", "mezcal"), "a bottle from a small local producer"),
+    (("cookie", "baking", "cake"), "a batch of homemade cookies"),
+    (("chocolate", "sweets"), "a box of good chocolate"),
+    (("fishing", "fly", "flies"), "a small fly-fishing accessory from a local tackle shop"),
+    (("book", "reading", "novel", "audiobook"), "a well-chosen book with a note inside the cover"),
+    (("garden", "gardening", "plant", "succulent", "bonsai", "allotment"), "a potted herb for the garden"),
+    (("running", "cycling", "hiking", "climbing", "marathon"), "a small piece of kit for the next outing"),
+    (("music", "vinyl", "concert", "jazz", "record"), "a record from a local shop"),
 ]
+_GIFT_PATTERNS = [
+    (re.compile(r"\b(?:" + "|".join(words) + r")(?:s|es)?\b", re.IGNORECASE), suggestion)
+    for words, suggestion in GIFT_IDEAS
+]
+GIFT_IDEAS_OFFERED = 4  # ideas offered per reference, their first likes first
+NO_GIFT_IDEA = "a handwritten card"
 
 
-def gift_idea(likes: str, relationship: str) -> dict:
-    """A gift suggestion drawn from what they like, with a budget that stays a gesture, not a payment."""
-    text = (likes or "").lower()
-    idea = ""
-    for words, suggestion in GIFT_IDEAS:
-        if any(word in text for word in words):
-            idea = suggestion
-            break
-    first_like = next((part.strip() for part in re.split(r"[,;\n]", likes or "") if part.strip()), "")
-    if not idea:
-        idea = f"something small around {first_like}" if first_like else "a handwritten card"
+def split_likes(likes: str) -> list[str]:
+    """A reference's likes in the order they were written: one per comma, semicolon, line or sentence."""
+    parts = re.split(r"[,;\n]|(?<=[.!?])\s+", likes or "")
+    return [part.strip(" .!?") for part in parts if part.strip(" .!?")]
+
+
+def gift_ideas(likes: str) -> list[dict]:
+    """One idea per like, in the reference's own order (what they named first comes first)."""
+    ideas: list[dict] = []
+    for like in split_likes(likes):
+        idea = next((suggestion for pattern, suggestion in _GIFT_PATTERNS if pattern.search(like)),
+                    f"something small to do with {like[0].lower() + like[1:]}")
+        if all(known["idea"] != idea for known in ideas):
+            ideas.append({"like": like, "idea": idea})
+    return ideas[:GIFT_IDEAS_OFFERED]
+
+
+def gift_budget(relationship: str) -> str:
     if relationship == "hr_verifier":
-        budget = "A card is enough; HR staff often may not accept gifts."
-    elif relationship in ("direct_report", "client"):
-        budget = "Keep it modest (about 20–30 in your currency) so it reads as thanks, not as a favour returned."
-    else:
-        budget = "About 25–50 in your currency is plenty; the handwritten card matters more than the price."
-    return {"idea": idea, "budget": budget, "based_on": first_like}
+        return "A card is enough; HR staff often may not accept gifts."
+    if relationship in ("direct_report", "client"):
+        return "Keep it modest (about 20–30 in your currency) so it reads as thanks, not as a favour returned."
+    return "About 25–50 in your currency is plenty; the handwritten card matters more than the price."
+
+
+def gift_idea(likes: str, relationship: str, chosen: str = "") -> dict:
+    """The gift part of a draft's context: the ideas from what they like (first like
+    first), the one the candidate chose (if any), and a budget that stays a gesture."""
+    ideas = gift_ideas(likes)
+    first = ideas[0] if ideas else {"like": "", "idea": NO_GIFT_IDEA}
+    return {"idea": first["idea"], "based_on": first["like"], "ideas": ideas,
+            "chosen": " ".join((chosen or "").split()), "budget": gift_budget(relationship)}
 
 
 CALL_WHEN = {
@@ -176,6 +200,7 @@ def job_context(opportunity) -> dict | None:
         "role": opportunity.role,
         "stage": stage,
         "stage_label": opportunity.stage_label,
+        "offer": stage == "offer",
         "landed": stage == "landed",
         "closed_without_offer": stage in ("rejected", "withdrawn", "declined"),
         "start_date": _date(opportunity.start_date),
@@ -192,21 +217,37 @@ def job_context(opportunity) -> dict | None:
     }
 
 
+class MissingProfile(DraftProblem):
+    """The candidate has not said who they are: nothing can be signed in their name."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+        super().__init__(f"{problem} Drafts are signed with your name, so fill it in first.")
+
+
 def candidate_context(user) -> dict:
+    """The candidate as documents show them. The name falls back to the sender
+    name or the account name only for pages that must show something (the
+    portal); make_draft refuses to sign with anything but the candidate's own."""
+    from goodword.accounts.services import candidate_phone
     from goodword.outreach.models import SmtpSettings
 
     smtp = SmtpSettings.objects.filter(owner=user).first()
-    # A local install's account is called "me": the sender name is a better signature.
     name = (user.get_full_name() or "").strip() or (smtp.from_name if smtp else "") or user.get_username()
-    return {"name": name, "first_name": sandbox._first_name(name), "email": (smtp.from_address if smtp else user.email) or ""}
+    return {
+        "name": name,
+        "first_name": user.first_name.strip() or sandbox._first_name(name),
+        "email": user.email or (smtp.from_address if smtp else ""),
+        "phone": candidate_phone(user),
+    }
 
 
-def build_context(user, reference, opportunity=None) -> dict:
+def build_context(user, reference, opportunity=None, *, gift: str = "") -> dict:
     return {
         "candidate": candidate_context(user),
         "reference": reference_context(reference),
         "job": job_context(opportunity),
-        "gift": gift_idea(reference.likes, reference.relationship),
+        "gift": gift_idea(reference.likes, reference.relationship, gift),
         "today": _date(timezone.localdate()),
     }
 
@@ -237,17 +278,24 @@ def tidy(text: str) -> str:
 
 
 def make_draft(user, kind: str, reference, opportunity=None, tone: str = Tone.FRIENDLY, *, builtin_only=False,
-               sources: dict[str, str] | None = None) -> Draft:
+               sources: dict[str, str] | None = None, gift: str = "") -> Draft:
     """The draft of one kind for one reference (and opportunity).
 
     The template is, in order: `sources` (a template from files, as
     `goodword draft --template DIR` reads them), the user's own saved one,
     the built-in one. Anything but the built-in renders in the sandbox's child process.
+    `gift` is the gesture the candidate chose for a thank-you (gift.chosen).
+    MissingProfile when the candidate has no name to sign with.
     """
+    from goodword.accounts.services import profile_problem
+
     validate_kind_and_tone(kind, tone)
+    problem = profile_problem(user)
+    if problem:
+        raise MissingProfile(problem)
     if kind in NEEDS_JOB and opportunity is None:
         raise DraftProblem(f"A {DraftKind(kind).label.lower()} is about one opportunity; choose the job too.")
-    context = build_context(user, reference, opportunity)
+    context = build_context(user, reference, opportunity, gift=gift)
     custom = None if builtin_only or sources else user_template(user, kind, tone)
     if custom is not None:
         sources = {"subject": custom.subject, "body": custom.body}
@@ -274,14 +322,19 @@ def sender_notes(kind: str, context: dict) -> list[str]:
     if kind != DraftKind.THANKS:
         return []
     gift = context["gift"]
-    liked = f" (they like {gift['based_on']})" if gift["based_on"] else ""
-    return [f"Gift idea: {gift['idea']}{liked}. {gift['budget']} A short handwritten note with it is what they will remember."]
+    after = f"{gift['budget']} A short handwritten note with it is what they will remember."
+    if gift["chosen"]:
+        return [f"Gift: {gift['chosen']}. {after}"]
+    if not gift["ideas"]:
+        return [f"Gift idea: {gift['idea']}. {after}"]
+    ideas = "; ".join(f"{idea['idea']} (they like {idea['like']})" for idea in gift["ideas"])
+    return [f"Gift ideas, what they like most first: {ideas}. {after}"]
 
 
 def sample_context() -> dict:
     """A made-up context for previewing a template without choosing a reference."""
     return {
-        "candidate": {"name": "Sam Rivera", "first_name": "Sam", "email": "sam@example.com"},
+        "candidate": {"name": "Sam Rivera", "first_name": "Sam", "email": "sam@example.com", "phone": "+1 555 0100"},
         "reference": {
             "name": "Dana Whitfield", "first_name": "Dana", "email": "dana@example.com", "title": "Engineering Manager",
             "organisation": "Initech", "relationship": "manager", "relationship_label": "Manager",
@@ -291,21 +344,21 @@ def sample_context() -> dict:
         "job": {
             "company": "Northwind Traders", "role": "Platform Engineer", "stage": "references_requested",
             "stage_label": "References requested", "landed": False, "closed_without_offer": False,
-            "start_date": "", "posting_url": "", "posting_points": ["Run production Kubernetes", "Lead incident response"],
+            "offer": False, "start_date": "", "posting_url": "", "posting_points": ["Run production Kubernetes", "Lead incident response"],
             "checker": {"name": "Priya Raman", "email": "priya@northwind.example", "phone": ""},
             "call_when": CALL_WHEN["references_requested"],
             "interviews": [],
             "recap": {"questions": ["Tell us about a migration you led."], "strong_points": ["Incident leadership"],
                       "weak_points": ["Kubernetes depth"]},
         },
-        "gift": {"idea": GIFT_IDEAS[0][1], "budget": "About 25–50 in your currency is plenty.", "based_on": "strong coffee"},
+        "gift": gift_idea("Fly fishing, strong coffee", "manager", "a hand-tied fly from the shop on Burnside"),
         "today": "1 March 2026",
     }
 
 
 # What a template can use; shown on the template page and in docs/drafts.md.
 VARIABLES = [
-    ("candidate.name, candidate.first_name, candidate.email", "you"),
+    ("candidate.name, candidate.first_name, candidate.email, candidate.phone", "you, as your documents show you"),
     ("reference.name, reference.first_name, reference.email", "the reference"),
     ("reference.title, reference.organisation", "their title and organisation"),
     ("reference.relationship, reference.relationship_label", "manager, peer… (code and label)"),
@@ -314,13 +367,15 @@ VARIABLES = [
     ("reference.is_hr_verifier", "true for an HR contact who only confirms title and dates"),
     ("job", "empty (false) when no opportunity is chosen; test with {% if job %}"),
     ("job.company, job.role, job.stage, job.stage_label, job.posting_url", "the opportunity"),
-    ("job.landed, job.closed_without_offer", "true/false"),
+    ("job.offer, job.landed, job.closed_without_offer", "true/false: an offer is on the table, landed, ended without one"),
     ("job.start_date", "e.g. “3 March 2026”, or empty"),
     ("job.posting_points", "list: what the posting asks for"),
     ("job.checker.name, job.checker.email, job.checker.phone", "who will check references"),
     ("job.call_when", "roughly when the checker will call"),
     ("job.recap.questions, job.recap.strong_points, job.recap.weak_points", "lists from all interviews"),
     ("job.interviews", "list of {when, with_whom, format, questions, strong_points, weak_points}"),
-    ("gift.idea, gift.budget, gift.based_on", "a gift suggestion from their likes"),
+    ("gift.chosen", "the gesture you chose when composing the thank-you, e.g. “a bag of good coffee beans”; empty when none"),
+    ("gift.ideas", "list of {like, idea}: one idea per thing they like, their first like first"),
+    ("gift.idea, gift.based_on, gift.budget", "the first idea and the like it comes from; a budget that stays a gesture"),
     ("today", "today's date"),
 ]

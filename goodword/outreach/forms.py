@@ -26,6 +26,29 @@ class ComposeForm(FriendlyForm, forms.Form):
         return body + "\n"
 
 
+class GiftForm(FriendlyForm, forms.Form):
+    """The gesture a thank-you mentions: an idea drawn from their likes (their first like first),
+    the candidate's own words, or none. Read from the query string, like the draft's kind and tone."""
+
+    gift = forms.ChoiceField(label="A small gift with the thank-you", required=False, widget=forms.RadioSelect)
+    gift_own = forms.CharField(
+        label="Or your own idea", required=False, max_length=200,
+        help_text="Written as it should read in the message, e.g. “a bag of good coffee beans”.",
+    )
+
+    def __init__(self, ideas: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gift"].choices = [("", "No gift: the note is enough")] + [
+            (idea["idea"], f"{idea['idea']} (they like {idea['like']})") for idea in ideas
+        ]
+
+    def chosen(self) -> str:
+        """The gesture to weave into the message ("" for none, or while the choice is invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return " ".join(self.cleaned_data["gift_own"].split()) or self.cleaned_data["gift"]
+
+
 class SmtpSettingsForm(FriendlyForm, forms.Form):
     host = forms.CharField(max_length=255, help_text="e.g. smtp.fastmail.com")
     port = forms.IntegerField(min_value=1, max_value=65535, initial=587)

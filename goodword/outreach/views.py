@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import drafts, emails, outbox, sandbox, services
-from goodword.outreach.forms import ComposeForm, SmtpSettingsForm, TemplateForm
+from goodword.outreach.forms import ComposeForm, GiftForm, SmtpSettingsForm, TemplateForm
 from goodword.outreach.models import (
     DraftKind,
     MessageState,
@@ -72,12 +72,13 @@ def compose(request):
     if reference is None:
         return render(request, "outreach/compose.html", context)
     context["portal_listing"] = _listing_for_portal(request.user, kind, reference, job)
+    gift = _gift_choice(request, kind, reference, context)
 
     if request.method == "GET":
         try:
-            draft = drafts.make_draft(request.user, kind, reference, job, tone)
+            draft = drafts.make_draft(request.user, kind, reference, job, tone, gift=gift)
         except drafts.DraftProblem as problem:
-            context["problem"] = str(problem)
+            _show_problem(context, problem)
             return render(request, "outreach/compose.html", context)
         form = ComposeForm(initial={
             "to_name": draft.to_name, "to_address": draft.to_address, "subject": draft.subject,
@@ -94,7 +95,10 @@ def compose(request):
     form = ComposeForm(request.POST)
     # The draft again (cheap for built-ins): its HTML body goes out only if the text was not edited.
     try:
-        draft = drafts.make_draft(request.user, kind, reference, job, tone)
+        draft = drafts.make_draft(request.user, kind, reference, job, tone, gift=gift)
+    except drafts.MissingProfile as problem:
+        _show_problem(context, problem)
+        draft = None
     except drafts.DraftProblem:
         draft = None
     if not form.is_valid() or action == "preview":
@@ -129,6 +133,23 @@ def compose(request):
     except ValidationError as error:
         form.add_error(None, error)
     return _compose_page(request, context, form, draft)
+
+
+def _gift_choice(request, kind, reference, context) -> str:
+    """For a thank-you: the gift picker (one idea per like) and the gesture chosen in it."""
+    if kind != DraftKind.THANKS:
+        return ""
+    picked = {name: request.GET[name] for name in ("gift", "gift_own") if name in request.GET}
+    form = GiftForm(drafts.gift_ideas(reference.likes), picked or None)
+    context["gift_form"] = form
+    # The compose form posts back to its own address: the choice rides along in the query string.
+    context["gift_query"] = urlencode(picked)
+    return form.chosen()
+
+
+def _show_problem(context, problem):
+    context["problem"] = str(problem)
+    context["profile_missing"] = isinstance(problem, drafts.MissingProfile)
 
 
 PORTAL_KINDS = {DraftKind.HEADS_UP, DraftKind.TALKING_POINTS, DraftKind.LETTER}

@@ -253,6 +253,8 @@ def _draft_text(owner, kind: str, listing: Listing) -> str:
 
     try:
         return drafts.make_draft(owner, kind, listing.reference, listing.opportunity).body
+    except drafts.MissingProfile:
+        return ""  # nothing signed with a placeholder; the candidate is asked for their name
     except drafts.DraftProblem:
         # The candidate's own template is broken: the built-in one still gives the reference something.
         return drafts.make_draft(owner, kind, listing.reference, listing.opportunity, builtin_only=True).body
