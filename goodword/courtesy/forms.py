@@ -34,4 +34,4 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = CourtesySettings
         fields = ["time_zone", "thank_within_days", "fatigue_listings", "fatigue_days", "keep_warm_days", "references_wanted",
-                  "archive_after_days"]
+                  "archive_after_days", "consent_months"]
