@@ -50,7 +50,7 @@ def log(kind, ref, job, channel, when, note):
 
     from goodword.lib.vocabulary import state_label
     from goodword.opportunities.models import Listing
-    from goodword.opportunities.services import listing_state
+    from goodword.opportunities.services import state_on_slate
     from goodword.timeline.services import log_event
 
     occurred_at = parse_when(when)
@@ -67,7 +67,7 @@ def log(kind, ref, job, channel, when, note):
     if opportunity is None:
         return
     if Listing.objects.for_user(user).filter(opportunity=opportunity, reference=reference).exists():
-        state = listing_state(reference, opportunity)
+        state = state_on_slate(reference, opportunity)
         click.echo(f"On that slate, {reference.name} is now at: {state_label(state)}.")
     else:
         click.echo(

@@ -135,7 +135,7 @@ def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
     return _states(listings, events, "reference_id")
 
 
-def listing_state(reference, opportunity) -> str:
+def state_on_slate(reference, opportunity) -> str:
     """Where one reference stands on one opportunity's slate."""
     events = Event.objects.filter(owner=opportunity.owner, reference=reference, opportunity=opportunity)
     return vocabulary.listing_state(events.values_list("kind", "occurred_at", "id"))
