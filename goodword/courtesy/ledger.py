@@ -37,7 +37,7 @@ from goodword.courtesy.facts import (
     builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
-from goodword.lib.vocabulary import NEWEST_FIRST
+from goodword.lib.vocabulary import LATEST_MOMENT_FIRST
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
@@ -173,7 +173,8 @@ def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSetting
 def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     """What fetch_facts() reads, none of it depending on the moment: (references,
     opportunities, listings, employer_asked, how many applications are archived)."""
-    latest = Event.objects.filter(owner=user, reference=OuterRef("pk")).order_by(*NEWEST_FIRST).values("occurred_at")[:1]
+    latest = (Event.objects.filter(owner=user, reference=OuterRef("pk"))
+              .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
     references = {
         pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
                        day(consent_on), consent_scope)

@@ -85,6 +85,9 @@ EVENT_KIND_LABELS = dict(EVENT_KINDS)
 # events were recorded in (their id). Django's order_by() takes these.
 EVENT_ORDER = ("occurred_at", "id")
 NEWEST_FIRST = ("-occurred_at", "-id")
+# Only to read the latest moment itself (events of the same moment give the same
+# value): an index seek on (…, occurred_at) without sorting by id as well.
+LATEST_MOMENT_FIRST = ("-occurred_at",)
 
 
 def position(occurred_at: dt.datetime, event_id: int) -> tuple[dt.datetime, int]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.pages import own_debts_context
-from goodword.lib.vocabulary import NEWEST_FIRST, OUTCOME_STAGES, state_label
+from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
 from goodword.opportunities.models import Listing
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
@@ -28,7 +28,7 @@ def reference_list(request):
     # references only (an index seek each, on (owner, reference, occurred_at)).
     last_contact = (
         Event.objects.filter(owner=request.user, reference=OuterRef("pk"))
-        .order_by(*NEWEST_FIRST).values("occurred_at")[:1]
+        .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1]
     )
     listing_count = (
         Listing.objects.filter(reference=OuterRef("pk")).order_by()
@@ -62,7 +62,8 @@ def detail_context(request, reference, *, event_form=None, logged=None):
         for listing, state in reference_listings_with_states(reference)
     ]
     # What is logged here is most often about their one open application.
-    still_open = [row["listing"].opportunity for row in listings if row["listing"].opportunity.stage not in OUTCOME_STAGES]
+    still_open = [row["listing"].opportunity for row in listings
+                  if row["listing"].opportunity.stage not in OUTCOME_STAGES]
     return {
         "reference": reference,
         "events": list(events),

@@ -36,8 +36,10 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["owner", "reference", "occurred_at"]),
             models.Index(fields=["owner", "opportunity", "occurred_at"]),
-            # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py).
-            models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at"], name="timeline_ledger_cover"),
+            # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py); the id
+            # orders events of the same moment (SQLite has it in every index, PostgreSQL needs it named).
+            models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at", "id"],
+                         name="timeline_ledger_cover"),
             models.Index(fields=["owner", "occurred_at"]),
             # One kind in a time window: the dashboard chart's employer contacts of the last 90 days.
             models.Index(fields=["owner", "kind", "occurred_at"], name="timeline_kind_window"),
