@@ -138,7 +138,7 @@ def test_portal_page_ids_are_unique_and_labels_find_their_fields(client, alice):
         assert f'id="{target}"' in html
 
 
-def test_portal_shows_the_answer_already_given_and_sets_consent_date(client, alice):
+def test_portal_shows_the_answer_already_given_for_this_listing_only(client, alice):
     listing, token = make_portal_setup(alice)
     assert listing.reference.consent_given_on is None
     page = client.get(page_url(token))
@@ -149,7 +149,8 @@ def test_portal_shows_the_answer_already_given_and_sets_consent_date(client, ali
     today = timezone.localdate()
     assert f"You said yes on {today.day} {today:%b}" in html and "thank you" in html
     assert "Change your answer" in html
-    assert Reference.objects.get(pk=listing.reference.pk).consent_given_on == today
+    # A yes for one listing is not standing consent (docs/ledger.md).
+    assert Reference.objects.get(pk=listing.reference.pk).consent_given_on is None
 
 
 def test_portal_yes_keeps_an_earlier_consent_date(client, alice):

@@ -1,8 +1,10 @@
 """Helpers shared by the command modules: naming things, printing, dates.
 
 No Django at import time: `goodword <noun> --help` loads the command modules,
-and must stay as cheap as `goodword --help`. The choice lists below therefore
-repeat the models' TextChoices; tests/test_cli_process.py keeps them in step.
+and must stay as cheap as `goodword --help`. The stage and event-kind lists
+come from the Django-free vocabulary (goodword/lib/vocabulary.py), as the
+models' TextChoices do; the other choice lists repeat the models' and
+tests/test_cli_process.py keeps them in step.
 """
 
 from __future__ import annotations
@@ -12,33 +14,15 @@ from contextlib import contextmanager
 
 import click
 
+from goodword.lib import vocabulary  # Django-free, cheap to import
+
 RELATIONSHIPS = ["manager", "skip_level", "peer", "direct_report", "client", "mentor", "professor", "hr_verifier", "other"]
 STATUSES = ["active", "resting", "retired", "do_not_use"]
 CHANNELS = ["email", "phone", "text", "in_person", "video", "linkedin", "portal", "other"]
-STAGES = [
-    "lead", "applied", "interviewing", "references_requested", "offer", "landed", "rejected", "withdrawn", "declined",
-]
-CLOSED_STAGES = ["landed", "rejected", "withdrawn", "declined"]
+STAGES = list(vocabulary.STAGE_VALUES)
+CLOSED_STAGES = sorted(vocabulary.OUTCOME_STAGES, key=vocabulary.STAGE_VALUES.index)
 INTERVIEW_FORMATS = ["phone", "video", "onsite", "panel", "take_home", "other"]
-EVENT_KINDS = {
-    "permission_asked": "Asked permission",
-    "agreed": "Agreed to be a reference",
-    "declined": "Declined to be a reference",
-    "heads_up": "Heads-up sent",
-    "briefing": "Briefed",
-    "letter_requested": "Letter requested",
-    "draft_provided": "Letter draft provided",
-    "letter_sent": "Letter sent",
-    "employer_contacted": "Employer contacted them",
-    "outcome_shared": "Outcome shared",
-    "thanked": "Thanked",
-    "gift": "Gift sent",
-    "keep_in_touch": "Kept in touch",
-    "apology": "Apologised",
-    "call": "Call",
-    "meeting": "Meeting",
-    "note": "Note",
-}
+EVENT_KINDS = vocabulary.EVENT_KIND_LABELS
 
 
 class LookupProblem(click.ClickException):
@@ -291,7 +275,7 @@ def listing_dict(listing, state: str, *, side: str, position: int | None = None)
     position is the 1-based place on the slate, counted rather than read,
     because removing a listing leaves gaps in the stored numbers.
     """
-    from goodword.lib.listing_state import state_label
+    from goodword.lib.vocabulary import state_label
 
     data = {"id": listing.pk}
     if position is not None:

@@ -175,7 +175,7 @@ Examples:
 def show(opportunity, as_json):
     """Show an opportunity: details, stage history, interviews, slate and events."""
     user = boot()
-    from goodword.lib.listing_state import state_label
+    from goodword.lib.vocabulary import state_label
     from goodword.opportunities.models import Interview, StageChange, slate_count_text
     from goodword.opportunities.services import slate_with_states
     from goodword.timeline.models import Event

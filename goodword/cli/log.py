@@ -48,9 +48,9 @@ def log(kind, ref, job, channel, when, note):
 
     from django.utils import timezone
 
-    from goodword.lib.listing_state import listing_state, state_label
+    from goodword.lib.vocabulary import state_label
     from goodword.opportunities.models import Listing
-    from goodword.timeline.models import Event
+    from goodword.opportunities.services import state_on_slate
     from goodword.timeline.services import log_event
 
     occurred_at = parse_when(when)
@@ -67,8 +67,7 @@ def log(kind, ref, job, channel, when, note):
     if opportunity is None:
         return
     if Listing.objects.for_user(user).filter(opportunity=opportunity, reference=reference).exists():
-        events = Event.objects.for_user(user).filter(reference=reference, opportunity=opportunity)
-        state = listing_state(events.values_list("kind", "occurred_at"))
+        state = state_on_slate(reference, opportunity)
         click.echo(f"On that slate, {reference.name} is now at: {state_label(state)}.")
     else:
         click.echo(

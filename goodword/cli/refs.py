@@ -190,7 +190,7 @@ Examples:
 def show(reference, as_json):
     """Show a reference: details, listings with where each stands, and the timeline (newest first)."""
     user = boot()
-    from goodword.lib.listing_state import state_label
+    from goodword.lib.vocabulary import state_label
     from goodword.opportunities.services import reference_listings_with_states
     from goodword.timeline.models import Event
 

@@ -9,6 +9,7 @@ from goodword.cli.common import (
     boot,
     echo_json,
     listing_dict,
+    option_errors,
     pick_opportunity,
     pick_reference,
 )
@@ -37,11 +38,14 @@ def slate():
 Examples:
   goodword slate add Northwind Dana
   goodword slate add 3 Dana Priya "Ruth L"
+  goodword slate add Northwind Dana --in-scope     (within Dana's standing consent)
 """,
 )
 @click.argument("job")
 @click.argument("refs", nargs=-1, required=True, metavar="REF...")
-def add(job, refs):
+@click.option("--in-scope", "in_scope", is_flag=True,
+              help="Confirm the job lies within their standing consent: it counts as their yes for it.")
+def add(job, refs, in_scope):
     """Put one or more references on an opportunity's slate (all or none)."""
     user = boot()
     from django.db import transaction
@@ -55,9 +59,9 @@ def add(job, refs):
     for reference in references:
         if warning := fatigue_warning(reference):
             click.echo(f"Warning: {warning}", err=True)
-    with transaction.atomic():
+    with option_errors({"in_scope": "--in-scope"}), transaction.atomic():
         for reference in references:
-            services.add_to_slate(opportunity, reference)
+            services.add_to_slate(opportunity, reference, in_scope=in_scope)
     names = ", ".join(reference.name for reference in references)
     click.echo(f"Added {names} to the slate for {opportunity.role} at {opportunity.company}.")
     states = {listing.reference_id: state for listing, state in services.slate_with_states(opportunity)}
@@ -100,7 +104,7 @@ Examples:
 def show(job, as_json):
     """Show a slate in order, with where each listing stands."""
     user = boot()
-    from goodword.lib.listing_state import state_label
+    from goodword.lib.vocabulary import state_label
     from goodword.opportunities.models import slate_count_text
     from goodword.opportunities.services import slate_with_states
 

@@ -202,7 +202,8 @@ OPPORTUNITIES = {
           "Migration playbook; the on-call redesign", "Has not run Terraform at their scale; limited Go"),
          (-5, 11, "onsite", "Chloé Martin, Director of Infrastructure", "", "", "")],
         ["hiroshi", "priya"],
-        [("hiroshi", "permission_asked", 20, "in_person", ""), ("hiroshi", "agreed", 20, "in_person", ""),
+        # Listed under his standing consent while it was fresh; it has run out since (rule consent_stale).
+        [("hiroshi", "in_scope", 32, "", "Any platform role is within what he agreed to."),
          ("priya", "permission_asked", 20, "text", ""), ("priya", "agreed", 20, "text", ""),
          ("hiroshi", "heads_up", 15, "email", "Meridian may call after the panel; the platform team is the one to win."),
          ("priya", "heads_up", 15, "text", ""),

@@ -14,24 +14,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-# Mirrors of the domain choices (goodword.opportunities / references / timeline
-# models); a test keeps them in step with the models.
-ASKED_STAGES = frozenset({"references_requested", "offer", "landed"})  # "references requested or later"
-CHECKING_STAGES = frozenset({"references_requested", "offer"})  # the employer is still checking
-OUTCOME_STAGES = frozenset({"landed", "rejected", "withdrawn", "declined"})
+from goodword.lib.vocabulary import (  # noqa: F401  (the rules import them from here too)
+    AGREED,
+    CHECKING_STAGES,
+    CONSENT_KINDS,
+    CONSENT_MONTHS_DEFAULT,
+    DECLINED,
+    INVOLVED_KINDS,
+    LOST_STAGES,
+    OUTCOME_STAGES,
+    PAIR_KINDS,
+    StandingConsent,
+    consent,
+    listing_state,
+    standing_consent,
+)
+from goodword.lib.vocabulary import REFERENCES_IN_PLAY as ASKED_STAGES  # "references requested or later"
+
+# Mirrors of the reference choices (goodword.references.models); a test keeps them in step.
 MANAGER_KINDS = frozenset({"manager", "skip_level"})
 HR_VERIFIER = "hr_verifier"
 ACTIVE = "active"
-
-# The event kinds the listing rules look at, per (reference, opportunity).
-PAIR_KINDS = (
-    "agreed", "declined", "heads_up", "briefing", "letter_requested", "draft_provided", "letter_sent",
-    "employer_contacted", "outcome_shared", "thanked", "gift", "apology",
-)
-# Any of these means the reference knows they are part of this application.
-INVOLVED_KINDS = (
-    "agreed", "heads_up", "briefing", "letter_requested", "draft_provided", "letter_sent", "employer_contacted",
-)
 
 _INVOLVED = frozenset(INVOLVED_KINDS)
 
@@ -62,6 +65,7 @@ class UserSettings:
     keep_warm_days: int = 180
     references_wanted: int = 3
     archive_after_days: int = 180  # 0: never
+    consent_months: int = CONSENT_MONTHS_DEFAULT  # how long a standing consent counts
 
     @property
     def tz(self) -> ZoneInfo:
@@ -81,10 +85,15 @@ class RefFacts:
     created_at: dt.datetime | None = None
     last_event_at: dt.datetime | None = None  # the latest event of any kind
     preferred_channel: str = ""
+    consent_given_on: dt.date | None = None  # their standing consent to be listed
+    consent_scope: str = ""
 
     @property
     def is_hr_verifier(self) -> bool:
         return self.relationship == HR_VERIFIER
+
+    def standing_consent(self, months: int) -> StandingConsent | None:
+        return standing_consent(self.consent_given_on, self.consent_scope, months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +151,18 @@ class OppFacts:
 class ListingFacts:
     """One reference on one slate, with the first and the last moment of each
     event kind in PAIR_KINDS logged for this opportunity (the rules read first
-    only for heads_up and employer_contacted). With one event per kind, `first`
-    may be the very same dict as `last`: treat both as read-only."""
+    only for heads_up and employer_contacted), and the ids of those events:
+    a moment and an id make an event's place in the one order of events
+    (goodword.lib.vocabulary.position). With one event per kind, `first` may be
+    the very same dict as `last`: treat them all as read-only."""
 
     reference_id: int
     opportunity_id: int
     listed_at: dt.datetime
     first: Mapping[str, dt.datetime] = field(default_factory=dict)
     last: Mapping[str, dt.datetime] = field(default_factory=dict)
+    first_ids: Mapping[str, int] = field(default_factory=dict)
+    last_ids: Mapping[str, int] = field(default_factory=dict)
 
     def last_of(self, *kinds: str) -> dt.datetime | None:
         found = [self.last[kind] for kind in kinds if kind in self.last]
@@ -159,13 +172,28 @@ class ListingFacts:
         found = [self.first[kind] for kind in kinds if kind in self.first]
         return min(found) if found else None
 
+    def first_position(self, kind: str) -> tuple[dt.datetime, int] | None:
+        """Where the first event of `kind` stands in the one order (None: there is none)."""
+        return (self.first[kind], self.first_ids.get(kind, 0)) if kind in self.first else None
+
+    def last_position(self, kind: str) -> tuple[dt.datetime, int] | None:
+        return (self.last[kind], self.last_ids.get(kind, 0)) if kind in self.last else None
+
+    def _latest_events(self):
+        last_ids = self.last_ids
+        return [(kind, when, last_ids.get(kind, 0)) for kind, when in self.last.items()]
+
     @property
     def consent(self) -> str | None:
-        """"agreed" or "declined", whichever was said last (a tie counts as declined)."""
-        agreed, declined = self.last.get("agreed"), self.last.get("declined")
-        if declined is not None and (agreed is None or declined >= agreed):
-            return "declined"
-        return "agreed" if agreed is not None else None
+        """"agreed" or "declined" by the one consent rule (goodword.lib.vocabulary.consent)."""
+        if CONSENT_KINDS.isdisjoint(self.last):
+            return None
+        return consent(self._latest_events())
+
+    @property
+    def state(self) -> str:
+        """Where the listing stands, as the slate shows it (goodword.lib.vocabulary.listing_state)."""
+        return listing_state(self._latest_events())
 
     @property
     def involved(self) -> bool:

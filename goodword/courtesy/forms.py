@@ -34,4 +34,9 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = CourtesySettings
         fields = ["time_zone", "thank_within_days", "fatigue_listings", "fatigue_days", "keep_warm_days", "references_wanted",
-                  "archive_after_days"]
+                  "archive_after_days", "consent_months"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a submission (an older form, a script): the saved value stays.
+        self.fields["consent_months"].required = False

@@ -37,6 +37,7 @@ from goodword.courtesy.facts import (
     builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
+from goodword.lib.vocabulary import LATEST_MOMENT_FIRST
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
@@ -95,22 +96,27 @@ def moment(value) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _first_and_last(kinds, moments) -> tuple[dict, dict]:
-    first: dict[str, dt.datetime] = {}
-    last: dict[str, dt.datetime] = {}
-    for kind, when in zip(kinds, moments, strict=True):
-        if kind not in last or when > last[kind]:
-            last[kind] = when
-        if kind not in first or when < first[kind]:
-            first[kind] = when
-    return first, last
+def _first_and_last(kinds, moments, ids) -> tuple[dict, dict, dict, dict]:
+    """The first and the last event of each kind in the one order of events
+    (time, then id), as moments and ids."""
+    first: dict[str, tuple] = {}
+    last: dict[str, tuple] = {}
+    for kind, when, event_id in zip(kinds, moments, ids, strict=True):
+        place = (when, event_id)
+        if kind not in last or place > last[kind]:
+            last[kind] = place
+        if kind not in first or place < first[kind]:
+            first[kind] = place
+    return ({kind: place[0] for kind, place in first.items()}, {kind: place[0] for kind, place in last.items()},
+            {kind: place[1] for kind, place in first.items()}, {kind: place[1] for kind, place in last.items()})
 
 
 def _listings_sql(vendor: str, owner_id: int, archived: set[int]) -> tuple[str, list]:
     """Every listing of the owner, except those of `archived` opportunities
     (their events are the bulk of a long history), with its events (of PAIR_KINDS) in one column:
-    "kind,kind,…|moment,moment,…" (ISO text with an offset, pairwise in the
-    same order, in no particular order otherwise), or NULL.
+    "kind,kind,…|moment,moment,…|id,id,…" (ISO text with an offset, the three
+    lists in the same order, in no particular order otherwise), or NULL. The
+    ids place events of the same moment in the order they were recorded.
 
     One correlated subquery per listing, each an index range on
     timeline_ledger_cover (owner, opportunity, reference, kind, occurred_at):
@@ -125,12 +131,14 @@ def _listings_sql(vendor: str, owner_id: int, archived: set[int]) -> tuple[str, 
         # timestamptz::text carries its offset ("…+00"), which fromisoformat reads; no ORDER BY in
         # the aggregates (a sort per listing, twice the cost): Python does not depend on the order.
         text = "({})::text"
-        aggregate = "string_agg(e.kind, ',') || '|' || string_agg(e.occurred_at::text, ',')"
+        aggregate = ("string_agg(e.kind, ',') || '|' || string_agg(e.occurred_at::text, ',') || '|' "
+                     "|| string_agg(e.id::text, ',')")
         kind_filter = f"e.kind IN ({kinds})"
         not_archived = "AND l.opportunity_id <> ALL(%s)"
     else:
         text = "CAST({} AS TEXT) || '+00:00'"
-        aggregate = "group_concat(e.kind) || '|' || group_concat(e.occurred_at, '+00:00,') || '+00:00'"
+        aggregate = ("group_concat(e.kind) || '|' || group_concat(e.occurred_at, '+00:00,') || '+00:00' || '|' "
+                     "|| group_concat(e.id)")
         kind_filter = f"+e.kind IN ({kinds})"  # "+": filter while scanning, no seek per kind
         not_archived = "AND l.opportunity_id NOT IN (SELECT value FROM json_each(%s))"
     sql = (
@@ -165,12 +173,17 @@ def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSetting
 def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     """What fetch_facts() reads, none of it depending on the moment: (references,
     opportunities, listings, employer_asked, how many applications are archived)."""
-    latest = Event.objects.filter(owner=user, reference=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    latest = (Event.objects.filter(owner=user, reference=OuterRef("pk"))
+              .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
     references = {
-        pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel)
-        for pk, name, relationship, status, created_at, channel, last_event in Reference.objects.filter(owner=user)
-        .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")))
-        .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event")
+        pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
+                       day(consent_on), consent_scope)
+        for pk, name, relationship, status, created_at, channel, last_event, consent_on, consent_scope
+        in Reference.objects.filter(owner=user)
+        .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")),
+                             consent_on=_RawDate(F("consent_given_on")))
+        .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event",
+                     "consent_on", "consent_scope")
     }
 
     stages: dict[int, list] = {}
@@ -212,16 +225,19 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
             if reference_id not in references:
                 continue
             if events is None:
-                first = last = empty
+                first = last = first_ids = last_ids = empty
             else:
-                kinds, moments = events.split("|")
+                kinds, moments, ids = events.split("|")
                 kinds = kinds.split(",")
                 last = dict(zip(kinds, map(parse, moments.split(",")), strict=True))
                 if len(last) == len(kinds):
-                    first = last  # one event of each kind: its first moment is its last
+                    # One event of each kind: its first is its last.
+                    first, first_ids = last, dict(zip(kinds, map(int, ids.split(",")), strict=True))
+                    last_ids = first_ids
                 else:
-                    first, last = _first_and_last(kinds, map(parse, moments.split(",")))
-            append(new(reference_id, opportunity_id, parse(created), first, last))
+                    first, last, first_ids, last_ids = _first_and_last(
+                        kinds, map(parse, moments.split(",")), map(int, ids.split(",")))
+            append(new(reference_id, opportunity_id, parse(created), first, last, first_ids, last_ids))
     return references, opportunities, listings, employer_asked, len(archived)
 
 

@@ -12,6 +12,7 @@ from django.db import models
 
 from goodword.core.models import OwnedQuerySet
 from goodword.courtesy.facts import Decision, Severity, UserSettings
+from goodword.lib.vocabulary import CONSENT_MONTHS_DEFAULT
 
 
 def default_time_zone():
@@ -74,6 +75,11 @@ class CourtesySettings(models.Model):
                   "From then on the keep-warm rule looks after the relationship.",
     )
 
+    consent_months = models.PositiveSmallIntegerField(
+        "standing consent counts for (months)", default=CONSENT_MONTHS_DEFAULT, validators=_days(1, 36),
+        help_text="How long a reference’s standing consent to be listed counts before you ask again.",
+    )
+
     class Meta:
         verbose_name = "courtesy settings"
         verbose_name_plural = "courtesy settings"
@@ -109,6 +115,7 @@ class CourtesySettings(models.Model):
             keep_warm_days=self.keep_warm_days,
             references_wanted=self.references_wanted,
             archive_after_days=self.archive_after_days,
+            consent_months=self.consent_months,
         )
 
 

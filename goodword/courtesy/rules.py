@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from goodword.courtesy import wording as w
 from goodword.courtesy.facts import (
     ACTIVE,
+    AGREED,
+    DECLINED,
     HR_VERIFIER,
+    LOST_STAGES,
     MANAGER_KINDS,
     OUTCOME_STAGES,
     Debt,
@@ -26,16 +29,12 @@ from goodword.courtesy.facts import (
     Severity,
     UserSettings,
 )
+from goodword.lib.vocabulary import HOLD_STAGES, LANDED, NEWS_STAGES, OFFER
 
 BRIEF_WITHIN_DAYS = 2  # update a briefing within two days of an interview
 SHARE_OUTCOME_WITHIN_DAYS = 2  # tell references the outcome within two days
 HOLD_DAYS = 30  # "hold the announcement" is shown for a month after the offer or the landing
-CLOSED_BEFORE_REFERENCES = frozenset({"rejected", "withdrawn", "declined"})
-# News the references should hear from the candidate before anyone else: an
-# offer already (it is what they helped win), then every outcome. Thanks still
-# wait for the outcome (OUTCOME_STAGES).
-NEWS_STAGES = OUTCOME_STAGES | {"offer"}
-HOLD_STAGES = frozenset({"offer", "landed"})
+CLOSED_BEFORE_REFERENCES = LOST_STAGES
 
 RuleFunction = Callable[[Facts], Iterator[Debt]]
 
@@ -141,19 +140,25 @@ def _debt(rule_id, severity, due_on, why, action, ref=None, opp=None, **extra) -
 @rule("no_permission", "Listed without permission", "agreed")
 def no_permission(facts: Facts) -> Iterator[Debt]:
     """A reference is on a slate and has not said yes for that opportunity (no
-    "agreed" event, or a later "declined"). High; critical once references are
+    "agreed" event and no confirmation under their standing consent ("in_scope"),
+    or a later "declined"; the one consent rule of goodword.lib.vocabulary). High; critical once references are
     in play (stage references requested, offer or landed, or the employer has
     started calling). Applications that ended without an offer are exempt.
     Settled by logging "agreed" (or by taking them off the slate)."""
     for listing, ref, opp in _pairs(facts, skip_hr=False, skip_stages=CLOSED_BEFORE_REFERENCES):
         consent = listing.consent
-        if consent == "agreed":
+        if consent == AGREED:
             continue
         listed_on, asked_on = facts.day(listing.listed_at), facts.asked_on(opp)
         who = w.short_name(ref.name)
-        if consent == "declined":
-            why = (f"{ref.name} said no to {opp.company} on {w.day(facts.day(listing.last['declined']), facts.today)} "
+        standing = ref.standing_consent(facts.settings.consent_months)
+        if consent == DECLINED:
+            why = (f"{ref.name} said no to {opp.company} on {w.day(facts.day(listing.last[DECLINED]), facts.today)} "
                    f"but is still on the slate: take {who} off it, or ask again.")
+        elif standing is not None and standing.until < listed_on:
+            why = (f"You put {ref.name} on the {opp.company} slate ({opp.role}) on {w.day(listed_on, facts.today)}, "
+                   f"but {who}'s standing consent of {w.day(standing.given_on, facts.today)} ran out on "
+                   f"{w.day(standing.until, facts.today)}: ask {who} again before {opp.company} calls.")
         else:
             why = (f"You put {ref.name} on the {opp.company} slate ({opp.role}) on {w.day(listed_on, facts.today)} "
                    f"without asking first: ask {who} before {opp.company} calls.")
@@ -205,7 +210,7 @@ def stale_briefing(facts: Facts) -> Iterator[Debt]:
         held_on = facts.day(interview.when)
         for listing, ref in _slate(facts, opp, skip_hr=True):
             briefed = listing.last_of("heads_up", "briefing")
-            if briefed is None or interview.when <= briefed or listing.consent == "declined":
+            if briefed is None or interview.when <= briefed or listing.consent == DECLINED:
                 continue
             yield _stale_briefing_debt(facts, listing, ref, opp, interview, held_on)
 
@@ -256,7 +261,7 @@ def news_since(opp: OppFacts) -> dt.date:
     """The day the news the references are owed began: the current stage's day,
     or the offer's when the landing followed it (told of the offer, they know)."""
     stages = opp.stages
-    if opp.stage == "landed" and len(stages) > 1 and stages[-2][0] == "offer":
+    if opp.stage == LANDED and len(stages) > 1 and stages[-2][0] == OFFER:
         return stages[-2][1]
     return opp.stage_since
 
@@ -276,7 +281,7 @@ def _untold(facts: Facts) -> list[tuple[ListingFacts, RefFacts, OppFacts]]:
                 told = listing.last.get("outcome_shared")
                 if told is not None and told >= since:
                     continue
-                if listing.consent != "declined" and listing.involved:
+                if listing.consent != DECLINED and listing.involved:
                     found.append((listing, ref, opp))
         facts.memo["untold"] = found
     return found
@@ -307,7 +312,7 @@ def outcome_not_shared(facts: Facts) -> Iterator[Debt]:
             severity = Severity.MEDIUM
             if announced is not None:
                 due = min(due, announced)
-            if opp.stage == "offer":
+            if opp.stage == OFFER:
                 ending = f"tell {who} before you tell anyone else."
             else:
                 ending = f"tell {who} how it ended."
@@ -355,10 +360,10 @@ def not_thanked(facts: Facts) -> Iterator[Debt]:
             thanked, gift = last.get("thanked"), last.get("gift")
             if (thanked is not None and thanked >= ended) or (gift is not None and gift >= ended):
                 continue
-            if listing.consent == "declined" or not listing.involved:
+            if listing.consent == DECLINED or not listing.involved:
                 continue
             who = w.short_name(ref.name)
-            if opp.stage == "landed":
+            if opp.stage == LANDED:
                 severity = Severity.MEDIUM
                 why = (f"{ref.name} helped you land {opp.role} at {opp.company} ({w.day(outcome_on, facts.today)}) "
                        f"and hasn't been thanked: a personal note to {who}, perhaps with a small gift they'd like.")
@@ -380,8 +385,8 @@ def called_unannounced(facts: Facts) -> Iterator[Debt]:
         called = listing.last["employer_contacted"]
         if "heads_up" in listing.last:
             continue
-        apology = listing.last_of("apology")
-        if apology is not None and apology >= called:
+        apology = listing.last_position("apology")
+        if apology is not None and apology > listing.last_position("employer_contacted"):
             continue
         who = w.short_name(ref.name)
         called_on = facts.day(called)
@@ -402,13 +407,15 @@ def breaches(facts: Facts) -> list[Breach]:
     """Every unannounced call, settled or not, newest first: the history."""
     found = []
     for listing, ref, opp in _with_kind(facts, "employer_contacted", skip_hr=True):
-        called = listing.first.get("employer_contacted", listing.last["employer_contacted"])
-        heads_up = listing.first_of("heads_up")
+        # Positions in the one order of events: a heads-up logged in the same
+        # minute as the call but recorded before it came first.
+        called = listing.first_position("employer_contacted")
+        heads_up = listing.first_position("heads_up")
         if heads_up is not None and heads_up < called:
             continue
-        amends = [m for m in (heads_up, listing.last_of("apology")) if m is not None and m >= called]
-        settled = facts.day(min(amends)) if amends else None
-        found.append(Breach(ref, opp, facts.day(called), settled))
+        amends = [m for m in (heads_up, listing.last_position("apology")) if m is not None and m > called]
+        settled = facts.day(min(amends)[0]) if amends else None
+        found.append(Breach(ref, opp, facts.day(called[0]), settled))
     return sorted(found, key=lambda b: (b.called_on, b.reference.name), reverse=True)
 
 
@@ -480,7 +487,7 @@ def short_slate(facts: Facts) -> Iterator[Debt]:
         on_slate = [(listing, facts.references[listing.reference_id])
                     for listing in facts.by_opportunity.get(opp.id, [])
                     if listing.reference_id in facts.references]
-        agreed = [ref for listing, ref in on_slate if listing.consent == "agreed" and not ref.is_hr_verifier]
+        agreed = [ref for listing, ref in on_slate if listing.consent == AGREED and not ref.is_hr_verifier]
         wanted = opp.references_wanted or facts.settings.references_wanted
         has_manager = any(ref.relationship in MANAGER_KINDS for ref in agreed)
         if len(agreed) >= wanted and has_manager:
@@ -568,3 +575,31 @@ def keep_warm(facts: Facts) -> Iterator[Debt]:
             lead = f"You last had contact with {ref.name} on {w.day(last_day, facts.today)}, {w.since(last_day, facts.today)}"
         why = f"{lead}: a short hello with no request keeps {who} glad to help next time."
         yield _debt("keep_warm", Severity.LOW, last_day + dt.timedelta(days=window), why, "keep_in_touch", ref)
+
+
+@rule("consent_stale", "Standing consent out of date", "agreed")
+def consent_stale(facts: Facts) -> Iterator[Debt]:
+    """A listed reference's yes for an open application rests on their standing
+    consent (the candidate confirmed the listing within its scope, "in_scope",
+    and nothing the reference said for this opportunity came later), and that
+    consent has run out since (older than consent_months, default 6). Low, due
+    the day after it ran out (or the listing day, if later). Settled by logging
+    "agreed" for this opportunity, or by recording their renewed standing consent."""
+    months = facts.settings.consent_months
+    for listing, ref, opp in _pairs(facts, skip_hr=False, skip_stages=OUTCOME_STAGES):
+        in_scope = listing.last_position("in_scope")
+        if in_scope is None or listing.consent != AGREED:
+            continue
+        agreed = listing.last_position(AGREED)
+        if agreed is not None and agreed > in_scope:
+            continue
+        standing = ref.standing_consent(months)
+        if standing is None or standing.until >= facts.today:
+            continue
+        who = w.short_name(ref.name)
+        scope = f", {standing.scope}" if standing.scope else ""
+        why = (f"{ref.name}'s standing consent ({w.day(standing.given_on, facts.today)}{scope}) ran out on "
+               f"{w.day(standing.until, facts.today)}, and {who} is still on the {opp.company} slate on its strength: "
+               f"ask {who} again before you rely on it.")
+        due = max(standing.until + dt.timedelta(days=1), facts.day(listing.listed_at))
+        yield _debt("consent_stale", Severity.LOW, due, why, AGREED, ref, opp)

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from goodword.opportunities.models import PIPELINE, Interview, Opportunity, Stage
+from goodword.lib import vocabulary
+from goodword.opportunities.models import Interview, Opportunity, Stage
 from goodword.references.forms import FieldsetsMixin, FriendlyForm, date_input
 from goodword.references.models import Reference, Relationship
 from goodword.timeline.forms import datetime_input
@@ -51,9 +52,15 @@ class StageForm(FriendlyForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["changed_on"].initial = timezone.localdate
         current = opportunity.stage if opportunity is not None else None
-        if current in PIPELINE and current != PIPELINE[-1]:
+        suggested = vocabulary.next_stage(current)
+        if suggested is not None:
             # The usual next step is the likeliest choice.
-            self.fields["stage"].initial = PIPELINE[PIPELINE.index(current) + 1]
+            self.fields["stage"].initial = suggested
+        elif current is not None:
+            # An application that ended has no likely next stage: no choice made
+            # for the user (the first one, "Lead", would be a surprising default).
+            self.fields["stage"].choices = [("", "Choose a stage…"), *Stage.choices]
+            self.fields["stage"].initial = ""
 
 
 class InterviewForm(FriendlyForm, forms.ModelForm):
@@ -75,6 +82,11 @@ class InterviewForm(FriendlyForm, forms.ModelForm):
 
 class SlateAddForm(FriendlyForm, forms.Form):
     reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none())
+    in_scope = forms.BooleanField(
+        label="Within their standing consent", required=False,
+        help_text="Tick when they agreed to be listed for roles like this one and that consent still counts; "
+                  "it then counts as their yes for this listing.",
+    )
 
     def __init__(self, *args, user, opportunity, **kwargs):
         super().__init__(*args, **kwargs)

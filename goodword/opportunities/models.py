@@ -5,28 +5,20 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from goodword.core.models import OwnedQuerySet
+from goodword.lib import vocabulary
 
 
-class Stage(models.TextChoices):
-    LEAD = "lead", "Lead"
-    APPLIED = "applied", "Applied"
-    INTERVIEWING = "interviewing", "Interviewing"
-    REFERENCES_REQUESTED = "references_requested", "References requested"
-    OFFER = "offer", "Offer"
-    LANDED = "landed", "Landed"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    DECLINED = "declined", "Declined"
+# Generated from the one vocabulary (goodword/lib/vocabulary.py): Stage.LEAD == "lead".
+Stage = models.TextChoices("Stage", [(value.upper(), (value, label)) for value, label in vocabulary.STAGES])
 
-
-PIPELINE = [Stage.LEAD, Stage.APPLIED, Stage.INTERVIEWING, Stage.REFERENCES_REQUESTED, Stage.OFFER, Stage.LANDED]
-CLOSED_STAGES = {Stage.LANDED, Stage.REJECTED, Stage.WITHDRAWN, Stage.DECLINED}
+PIPELINE = [Stage(value) for value in vocabulary.PIPELINE]
+CLOSED_STAGES = vocabulary.OUTCOME_STAGES
+REFERENCES_IN_PLAY = vocabulary.REFERENCES_IN_PLAY
 
 
 def slate_count_text(listed: int, wanted: int) -> str:
     """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (0)."""
     return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
-REFERENCES_IN_PLAY = {Stage.REFERENCES_REQUESTED, Stage.OFFER, Stage.LANDED}
 
 
 class InterviewFormat(models.TextChoices):

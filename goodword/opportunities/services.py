@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from goodword.lib.listing_state import listing_state
+from goodword.lib import vocabulary
 from goodword.opportunities.models import Interview, Listing, Opportunity, Stage, StageChange
 from goodword.references.models import Status
 from goodword.timeline.models import Event
@@ -70,17 +70,32 @@ def save_interview(interview: Interview) -> Interview:
 
 
 @transaction.atomic
-def add_to_slate(opportunity: Opportunity, reference) -> Listing:
+def add_to_slate(opportunity: Opportunity, reference, *, in_scope: bool = False, now=None) -> Listing:
+    """Put a reference on the slate. in_scope: the candidate confirms the
+    application lies within the reference's standing consent, which then
+    counts as their yes for this listing (an "in_scope" event; refused when
+    they have no standing consent, or it has run out)."""
     if reference.owner_id != opportunity.owner_id:
         raise ValidationError("That reference is not in your reference book.")
     if reference.status == Status.DO_NOT_USE:
         raise ValidationError(f"{reference.name} is marked do-not-use; change their status first.")
     if opportunity.listings.filter(reference=reference).exists():
         raise ValidationError(f"{reference.name} is already on the slate for {opportunity}.")
+    if in_scope:
+        from goodword.timeline.services import standing_consent_problem
+
+        now = now or timezone.now()
+        if problem := standing_consent_problem(opportunity.owner, reference, opportunity, now):
+            raise ValidationError({"in_scope": problem})
     last = opportunity.listings.aggregate(last=Max("position"))["last"]
     listing = Listing.objects.create(
         opportunity=opportunity, reference=reference, position=0 if last is None else last + 1
     )
+    if in_scope:
+        from goodword.timeline.services import log_event
+
+        log_event(opportunity.owner, reference, vocabulary.IN_SCOPE, opportunity=opportunity, occurred_at=now,
+                  note=f"Within their standing consent: {reference.consent_scope or 'any role'}.")
     return listing
 
 
@@ -105,15 +120,25 @@ def move_listing(listing: Listing, offset: int) -> bool:
     return target != index
 
 
+def _states(listings, events, key) -> list[tuple[Listing, str]]:
+    """Each listing with its state by the one function (vocabulary.listing_state)."""
+    by_key: dict[int, list] = {}
+    for group, kind, occurred_at, event_id in events.values_list(key, "kind", "occurred_at", "id"):
+        by_key.setdefault(group, []).append((kind, occurred_at, event_id))
+    return [(row, vocabulary.listing_state(by_key.get(getattr(row, key), []))) for row in listings]
+
+
 def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
     """The slate in order, each listing with its derived state; two queries."""
     listings = list(opportunity.listings.select_related("reference"))
-    events_by_reference: dict[int, list] = {}
-    for reference_id, kind, occurred_at in Event.objects.filter(
-        opportunity=opportunity, reference_id__in=[row.reference_id for row in listings]
-    ).values_list("reference_id", "kind", "occurred_at"):
-        events_by_reference.setdefault(reference_id, []).append((kind, occurred_at))
-    return [(row, listing_state(events_by_reference.get(row.reference_id, []))) for row in listings]
+    events = Event.objects.filter(opportunity=opportunity, reference_id__in=[row.reference_id for row in listings])
+    return _states(listings, events, "reference_id")
+
+
+def state_on_slate(reference, opportunity) -> str:
+    """Where one reference stands on one opportunity's slate."""
+    events = Event.objects.filter(owner=opportunity.owner, reference=reference, opportunity=opportunity)
+    return vocabulary.listing_state(events.values_list("kind", "occurred_at", "id"))
 
 
 @transaction.atomic
@@ -138,11 +163,7 @@ def reference_listings_with_states(reference) -> list[tuple[Listing, str]]:
     """
     listings = list(Listing.objects.filter(reference=reference).order_by("-created_at", "-id"))
     opportunities = Opportunity.objects.with_stage().in_bulk([row.opportunity_id for row in listings])
-    events_by_opportunity: dict[int, list] = {}
-    for opportunity_id, kind, occurred_at in Event.objects.filter(
-        reference=reference, opportunity_id__in=list(opportunities)
-    ).values_list("opportunity_id", "kind", "occurred_at"):
-        events_by_opportunity.setdefault(opportunity_id, []).append((kind, occurred_at))
     for row in listings:
         row.opportunity = opportunities[row.opportunity_id]
-    return [(row, listing_state(events_by_opportunity.get(row.opportunity_id, []))) for row in listings]
+    events = Event.objects.filter(reference=reference, opportunity_id__in=list(opportunities))
+    return _states(listings, events, "opportunity_id")

@@ -10,14 +10,15 @@ from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.services import fatigue_warning
-from goodword.lib.listing_state import next_draft_kind, state_label
+from goodword.lib import vocabulary
+from goodword.lib.vocabulary import next_draft_kind, state_label
 from goodword.opportunities import services
 from goodword.opportunities.forms import InterviewForm, NewOpportunityForm, OpportunityForm, SlateAddForm, StageForm
-from goodword.opportunities.models import CLOSED_STAGES, PIPELINE, Interview, Listing, Opportunity, Stage
+from goodword.opportunities.models import CLOSED_STAGES, Interview, Listing, Opportunity, Stage
 from goodword.timeline.models import Event
 
 # The pipeline in the order a search moves, closed outcomes last.
-STAGE_ORDER = [*PIPELINE, Stage.REJECTED, Stage.WITHDRAWN, Stage.DECLINED]
+STAGE_ORDER = vocabulary.STAGE_VALUES
 
 
 def get_opportunity(request, pk):
@@ -257,9 +258,10 @@ def slate_add(request, pk):
         # Asked before the listing exists, so the warning counts this one as the next.
         warning = fatigue_warning(reference)
         try:
-            services.add_to_slate(opportunity, reference)
+            services.add_to_slate(opportunity, reference, in_scope=form.cleaned_data["in_scope"])
         except ValidationError as error:
-            form.add_error("reference", error)
+            # Field errors name their field (in_scope); the rest concern the reference.
+            form.add_error(None if hasattr(error, "error_dict") else "reference", error)
         else:
             notice = f"Added {reference.name} to the slate."
             return _slate_response(request, opportunity, notice=f"{notice} {warning}" if warning else notice)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from goodword.lib import vocabulary
 from goodword.outreach import sandbox
 from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
@@ -200,9 +201,9 @@ def job_context(opportunity) -> dict | None:
         "role": opportunity.role,
         "stage": stage,
         "stage_label": opportunity.stage_label,
-        "offer": stage == "offer",
-        "landed": stage == "landed",
-        "closed_without_offer": stage in ("rejected", "withdrawn", "declined"),
+        "offer": stage == vocabulary.OFFER,
+        "landed": stage == vocabulary.LANDED,
+        "closed_without_offer": stage in vocabulary.LOST_STAGES,
         "start_date": _date(opportunity.start_date),
         "posting_url": opportunity.posting_url,
         "posting_points": posting_points(opportunity.posting_text),

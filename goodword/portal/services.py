@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goodword.lib import vocabulary
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token  # noqa: F401  (part of this module's API)
 from goodword.opportunities.models import CLOSED_STAGES, Listing
 from goodword.portal.models import (
@@ -111,8 +112,8 @@ def consent_answer(listing: Listing):
 
     return (
         Event.objects.filter(owner=listing.opportunity.owner, reference=listing.reference,
-                             opportunity=listing.opportunity, kind__in=[AnswerKind.AGREED, AnswerKind.DECLINED])
-        .order_by("-occurred_at", "-id").first()
+                             opportunity=listing.opportunity, kind__in=vocabulary.ANSWER_KINDS)
+        .order_by(*vocabulary.NEWEST_FIRST).first()
     )
 
 
@@ -329,11 +330,8 @@ def record_answer(link: PortalLink, kind: str, nonce: str, data: dict | None = N
             event_kind, when, note = _event_for(kind, listing.reference, data or {}, now)
             event = log_event(owner, listing.reference, event_kind, opportunity=listing.opportunity,
                               channel="portal", occurred_at=when, note=note)
+            # A yes here is for this listing only: it never becomes standing consent.
             answer = PortalAnswer.objects.create(owner=owner, link=link, event=event, kind=kind, nonce=nonce)
-            reference = listing.reference
-            if kind == AnswerKind.AGREED and reference.consent_given_on is None:
-                reference.consent_given_on = timezone.localdate(now)
-                reference.save(update_fields=["consent_given_on"])
     except IntegrityError:
         # Two submissions of the same form raced; the other one recorded it.
         return PortalAnswer.objects.get(link=link, nonce=nonce), False

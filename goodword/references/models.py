@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.core.models import OwnedQuerySet
+from goodword.lib import vocabulary
 
 
 class Relationship(models.TextChoices):
@@ -120,6 +121,10 @@ class Reference(models.Model):
             problems["consent_given_on"] = "That date is in the future; record consent once they have given it."
         if problems:
             raise ValidationError(problems)
+
+    def standing_consent(self, months: int = vocabulary.CONSENT_MONTHS_DEFAULT):
+        """Their standing consent to be listed, with the last day it counts (or None)."""
+        return vocabulary.standing_consent(self.consent_given_on, self.consent_scope, months)
 
     @property
     def primary_email(self):

@@ -6,8 +6,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.pages import own_debts_context
-from goodword.lib.listing_state import state_label
+from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
 from goodword.opportunities.models import Listing
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
@@ -27,7 +28,7 @@ def reference_list(request):
     # references only (an index seek each, on (owner, reference, occurred_at)).
     last_contact = (
         Event.objects.filter(owner=request.user, reference=OuterRef("pk"))
-        .order_by("-occurred_at").values("occurred_at")[:1]
+        .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1]
     )
     listing_count = (
         Listing.objects.filter(reference=OuterRef("pk")).order_by()
@@ -60,19 +61,31 @@ def detail_context(request, reference, *, event_form=None, logged=None):
         {"listing": listing, "state": state, "state_label": state_label(state)}
         for listing, state in reference_listings_with_states(reference)
     ]
+    # What is logged here is most often about their one open application.
+    still_open = [row["listing"].opportunity for row in listings
+                  if row["listing"].opportunity.stage not in OUTCOME_STAGES]
     return {
         "reference": reference,
         "events": list(events),
         "listings": listings,
-        "event_form": event_form or EventForm(user=request.user),
+        "event_form": event_form or EventForm(user=request.user,
+                                              opportunity=still_open[0] if len(still_open) == 1 else None),
         "logged": logged,
         "outbox_messages": recent_messages(reference),
     }
 
 
+def consent_context(request, reference) -> dict:
+    """What their standing consent covers and until when, by the user's own window
+    (the ledger of the request holds the user's settings and today)."""
+    ledger = ledger_for_request(request)
+    return {"standing_consent": reference.standing_consent(ledger.settings.consent_months), "today": ledger.today}
+
+
 def reference_detail(request, pk):
     reference = get_reference(request, pk)
-    context = detail_context(request, reference) | own_debts_context(request, reference=reference)
+    context = (detail_context(request, reference) | own_debts_context(request, reference=reference)
+               | consent_context(request, reference))
     return render(request, "references/detail.html", context)
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.courtesy.ledger import build_ledger, load_settings
+from goodword.lib import vocabulary
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
 from goodword.opportunities.models import Interview, Opportunity
 from goodword.portal import services as portal
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 INTERVIEW_LENGTH = dt.timedelta(hours=1)
 INTERVIEWS_SINCE = dt.timedelta(days=90)  # past interviews kept in the feed for context
-LOST_STAGES = {"rejected", "withdrawn", "declined"}
 
 
 # ---------------------------------------------------------------- feed tokens
@@ -134,7 +134,7 @@ def build_calendar(user, now: dt.datetime | None = None, base_url: str | None = 
             details.append(f"With {interview.with_whom}")
         event(f"interview:{interview.pk}", f"Interview: {job.role} at {job.company}", start, start + INTERVIEW_LENGTH,
               "\n".join(details), portal.absolute(job.get_absolute_url(), base_url))
-    starts = Opportunity.objects.for_user(user).filter(start_date__isnull=False).exclude(stage__in=LOST_STAGES)
+    starts = Opportunity.objects.for_user(user).filter(start_date__isnull=False).exclude(stage__in=vocabulary.LOST_STAGES)
     for job in starts:
         event(f"start:{job.pk}", f"First day: {job.role} at {job.company}", job.start_date,
               job.start_date + dt.timedelta(days=1), f"You start as {job.role} at {job.company}.",

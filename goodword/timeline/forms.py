@@ -19,18 +19,32 @@ class EventForm(FriendlyForm, forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices])
     occurred_at = forms.DateTimeField(
-        label="When", required=False, widget=datetime_input(), help_text="Defaults to now."
+        label="When", required=False, widget=datetime_input(),
+        help_text="Leave it as it is for now (the moment you log it), or change it to when it happened.",
     )
+    # The pre-filled "When": a time left as it was means "now", stamped on
+    # submission, so that what is logged later is ordered later.
+    prefilled = forms.CharField(required=False, widget=forms.HiddenInput)
     opportunity = forms.ModelChoiceField(
-        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None"
+        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None",
+        help_text="Agreeing, a heads-up, thanks and the like settle a debt only for the opportunity they name.",
     )
     note = forms.CharField(label="Note", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user, **kwargs):
-        kwargs.setdefault("initial", {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
+    def __init__(self, *args, user, opportunity=None, **kwargs):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        kwargs["initial"] = {"occurred_at": now, "prefilled": now.strftime(DATETIME_LOCAL),
+                             "opportunity": opportunity, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         # Only the user's own opportunities can be chosen, or even named.
         self.fields["opportunity"].queryset = Opportunity.objects.for_user(user).order_by("company", "role")
+
+    def clean(self):
+        data = super().clean()
+        given = (self.data.get(self.add_prefix("occurred_at")) or "").strip()
+        if given and given == (data.get("prefilled") or "").strip():
+            data["occurred_at"] = None  # untouched: the moment of submission
+        return data
 
     def event_fields(self):
         data = self.cleaned_data

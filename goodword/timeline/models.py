@@ -2,27 +2,12 @@ from django.conf import settings
 from django.db import models
 
 from goodword.core.models import OwnedQuerySet
+from goodword.lib import vocabulary
 from goodword.references.models import Channel
 
 
-class EventKind(models.TextChoices):
-    PERMISSION_ASKED = "permission_asked", "Asked permission"
-    AGREED = "agreed", "Agreed to be a reference"
-    DECLINED = "declined", "Declined to be a reference"
-    HEADS_UP = "heads_up", "Heads-up sent"
-    BRIEFING = "briefing", "Briefed"
-    LETTER_REQUESTED = "letter_requested", "Letter requested"
-    DRAFT_PROVIDED = "draft_provided", "Letter draft provided"
-    LETTER_SENT = "letter_sent", "Letter sent"
-    EMPLOYER_CONTACTED = "employer_contacted", "Employer contacted them"
-    OUTCOME_SHARED = "outcome_shared", "Outcome shared"
-    THANKED = "thanked", "Thanked"
-    GIFT = "gift", "Gift sent"
-    KEEP_IN_TOUCH = "keep_in_touch", "Kept in touch"
-    APOLOGY = "apology", "Apologised"
-    CALL = "call", "Call"
-    MEETING = "meeting", "Meeting"
-    NOTE = "note", "Note"
+# Generated from the one vocabulary (goodword/lib/vocabulary.py): EventKind.AGREED == "agreed".
+EventKind = models.TextChoices("EventKind", [(value.upper(), (value, label)) for value, label in vocabulary.EVENT_KINDS])
 
 
 class EventQuerySet(OwnedQuerySet):
@@ -47,12 +32,14 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-occurred_at", "-id"]
+        ordering = list(vocabulary.NEWEST_FIRST)  # the one order of events, newest first
         indexes = [
             models.Index(fields=["owner", "reference", "occurred_at"]),
             models.Index(fields=["owner", "opportunity", "occurred_at"]),
-            # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py).
-            models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at"], name="timeline_ledger_cover"),
+            # Covers the ledger's per-listing aggregates (goodword/courtesy/ledger.py); the id
+            # orders events of the same moment (SQLite has it in every index, PostgreSQL needs it named).
+            models.Index(fields=["owner", "opportunity", "reference", "kind", "occurred_at", "id"],
+                         name="timeline_ledger_cover"),
             models.Index(fields=["owner", "occurred_at"]),
             # One kind in a time window: the dashboard chart's employer contacts of the last 90 days.
             models.Index(fields=["owner", "kind", "occurred_at"], name="timeline_kind_window"),

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from goodword.references.views import detail_context, get_reference
+from goodword.references.views import consent_context, detail_context, get_reference
 from goodword.timeline import services
 from goodword.timeline.forms import EventForm
 from goodword.timeline.models import Event
@@ -30,14 +30,17 @@ def log_event(request, pk):
         # with its errors; the listings follow out of band, their states
         # being derived from the events just changed.
         context = detail_context(request, reference, event_form=None if event else form, logged=event)
+        context["logged_note"] = services.settles_nothing(event) if event else ""
         html = render_to_string("references/detail.html#timeline", context, request=request)
         if event:
             html += render_to_string("references/detail.html#listings", {**context, "oob": True}, request=request)
         return HttpResponse(html)
 
     if event is None:
-        return render(request, "references/detail.html", detail_context(request, reference, event_form=form))
-    messages.success(request, f"Logged “{event.get_kind_display()}” with {reference.name}.")
+        context = detail_context(request, reference, event_form=form) | consent_context(request, reference)
+        return render(request, "references/detail.html", context)
+    note = services.settles_nothing(event)
+    messages.success(request, f"Logged “{event.get_kind_display()}” with {reference.name}.{' ' + note if note else ''}")
     return redirect(reverse("references:detail", args=[reference.pk]) + "#timeline")
 
 

@@ -30,8 +30,9 @@ def day_ago(days: int, today: dt.date = TODAY) -> dt.date:
 
 
 def ref(id=1, name="Dana Whitfield", relationship="manager", status="active", *, created_at=None,
-        last_event_at=None, preferred_channel="") -> RefFacts:
-    return RefFacts(id, name, relationship, status, created_at or ago(400), last_event_at, preferred_channel)
+        last_event_at=None, preferred_channel="", consent_given_on=None, consent_scope="") -> RefFacts:
+    return RefFacts(id, name, relationship, status, created_at or ago(400), last_event_at, preferred_channel,
+                    consent_given_on, consent_scope)
 
 
 def interview(when, format="panel", strong="incident leadership", weak="Kubernetes depth") -> InterviewFacts:
@@ -48,13 +49,18 @@ def opp(id=10, company="Northwind", role="Platform Engineer", *, stages=None, st
 
 
 def listing(reference: RefFacts, opportunity: OppFacts, *events, listed_at=None) -> ListingFacts:
-    """A listing with events given as (kind, moment) pairs."""
+    """A listing with events given as (kind, moment) pairs, recorded in the
+    order given (their ids follow it, as in the database)."""
     first: dict = {}
     last: dict = {}
-    for kind, moment in events:
-        first[kind] = min(first.get(kind, moment), moment)
-        last[kind] = max(last.get(kind, moment), moment)
-    return ListingFacts(reference.id, opportunity.id, listed_at or ago(30), first, last)
+    for event_id, (kind, moment) in enumerate(events, 1):
+        if kind not in first or (moment, event_id) < first[kind]:
+            first[kind] = (moment, event_id)
+        if kind not in last or (moment, event_id) > last[kind]:
+            last[kind] = (moment, event_id)
+    return ListingFacts(reference.id, opportunity.id, listed_at or ago(30),
+                        {kind: place[0] for kind, place in first.items()}, {kind: place[0] for kind, place in last.items()},
+                        {kind: place[1] for kind, place in first.items()}, {kind: place[1] for kind, place in last.items()})
 
 
 def facts(refs=(), opps=(), listings=(), *, now=NOW, time_zone="UTC", employer_asked=None, **thresholds) -> Facts:
