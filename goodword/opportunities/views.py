@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.pages import own_debts_context
+from goodword.courtesy.refresh import changes_ledger
 from goodword.courtesy.services import fatigue_warning
 from goodword.lib.listing_state import next_draft_kind, state_label
 from goodword.opportunities import services
@@ -172,6 +173,7 @@ def opportunity_delete(request, pk):
     return render(request, "opportunities/confirm_delete.html", {"opportunity": opportunity, **counts})
 
 
+@changes_ledger
 def stage_change(request, pk):
     opportunity = get_opportunity(request, pk)
     if refused := not_a_post(request):
@@ -247,6 +249,7 @@ def _slate_response(request, opportunity, *, form=None, notice=""):
     return redirect(reverse("opportunities:detail", args=[opportunity.pk]) + "#slate")
 
 
+@changes_ledger
 def slate_add(request, pk):
     opportunity = get_opportunity(request, pk)
     if refused := not_a_post(request):
@@ -270,6 +273,7 @@ def get_listing(request, pk):
     return get_object_or_404(Listing.objects.for_user(request.user).select_related("reference"), pk=pk)
 
 
+@changes_ledger
 def slate_remove(request, pk):
     listing = get_listing(request, pk)
     if refused := not_a_post(request):
@@ -279,6 +283,7 @@ def slate_remove(request, pk):
     return _slate_response(request, opportunity, notice=f"Removed {listing.reference.name} from the slate.")
 
 
+@changes_ledger
 def slate_move(request, pk):
     listing = get_listing(request, pk)
     if refused := not_a_post(request):

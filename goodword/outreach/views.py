@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.refresh import announce_ledger_change, changes_ledger
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import drafts, emails, outbox, sandbox, services
 from goodword.outreach.forms import ComposeForm, SmtpSettingsForm, TemplateForm
@@ -237,7 +238,11 @@ def message_detail(request, pk):
         return redirect(message)
     if request.htmx:
         # The status line polls itself while the message is queued or sending.
-        return render(request, "outreach/message.html#status", {"message": message})
+        response = render(request, "outreach/message.html#status", {"message": message})
+        # Polling stops once it has gone (or failed); a message that went out was logged as an event.
+        if message.state not in (MessageState.QUEUED, MessageState.SENDING):
+            announce_ledger_change(response)
+        return response
     return render(request, "outreach/message.html", {
         "message": message, "states": MessageState, "preview_html": emails.text_to_html_fragment(message.body_text),
     })
