@@ -183,3 +183,18 @@ def test_a_slate_row_refuses_an_unknown_kind_and_another_users_listing(alice_cli
     assert not Event.objects.filter(reference=dana).exclude(kind="agreed").exists()
     client.force_login(bob)
     assert client.post(url, {"kind": "heads_up"}).status_code == 404
+
+
+def test_a_message_status_that_stops_polling_tells_the_page_the_ledger_may_have_changed(alice, alice_client, acme):
+    from goodword.outreach import outbox
+    from goodword.outreach.models import MessageState, OutboxMessage
+    from tests.factories.outreach import make_smtp_settings
+
+    job, (dana, *_rest) = acme
+    make_smtp_settings(alice, 2525)
+    message = outbox.queue_message(alice, dana, kind="heads_up", opportunity=job, subject="Hi", text="Hi\n")
+    poll = alice_client.get(message.get_absolute_url(), headers=HTMX)
+    assert TRIGGER not in poll  # still queued: nothing new yet
+    OutboxMessage.objects.filter(pk=message.pk).update(state=MessageState.SENT)
+    poll = alice_client.get(message.get_absolute_url(), headers=HTMX)
+    assert poll[TRIGGER] == "ledger-changed"
