@@ -70,3 +70,13 @@ def test_a_short_slate_is_named_not_counted():
     debts = [debt("short_slate", "agreed", None, Severity.HIGH, **ACME),
              debt("no_permission", "agreed", 4, Severity.HIGH, **ACME)]
     assert summary(debts) == "1 hasn't agreed, the slate is short"
+
+
+def test_the_action_is_worded_for_how_many_owe_it():
+    one = [debt("no_heads_up", "heads_up", 1, **ACME), debt("letter_without_draft", "draft_provided", 2,
+                                                             Severity.HIGH, **ACME)]
+    (group,) = group_debts(one, DRAFT_FOR_EVENT_KIND)
+    assert group.action_label == "Send the heads-up"
+    five = [debt("outcome_not_shared", "outcome_shared", n, Severity.MEDIUM, **ACME) for n in range(1, 6)]
+    (group,) = group_debts(five, DRAFT_FOR_EVENT_KIND)
+    assert group.action_label == "Tell all 5 the outcome"

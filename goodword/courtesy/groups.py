@@ -33,16 +33,16 @@ SUMMARY_WORDS = {
 # Debts about the opportunity itself (no one reference) are named, not counted.
 UNCOUNTED_WORDS = {"short_slate": "the slate is short"}
 
-# The slate-wide action's button, by draft kind.
+# The slate-wide action's button, by draft kind: (for one reference, for several).
 ACTION_WORDS = {
-    "permission": "Ask {count} for permission",
-    "heads_up": "Send {count} heads-ups",
-    "letter": "Send {count} letter drafts",
-    "talking_points": "Send {count} sets of talking points",
-    "outcome": "Tell {count} the outcome",
-    "thanks": "Thank {count}",
-    "keep_in_touch": "Write to {count}",
-    "apology": "Apologise to {count}",
+    "permission": ("Ask for permission", "Ask {count} for permission"),
+    "heads_up": ("Send the heads-up", "Send {count} heads-ups"),
+    "letter": ("Send the letter draft", "Send {count} letter drafts"),
+    "talking_points": ("Send the talking points", "Send {count} sets of talking points"),
+    "outcome": ("Share the outcome", "Tell {count} the outcome"),
+    "thanks": ("Send the thank-you", "Thank {count}"),
+    "keep_in_touch": ("Write to them", "Write to {count}"),
+    "apology": ("Apologise", "Apologise to {count}"),
 }
 
 
@@ -75,12 +75,10 @@ class DebtGroup:
     def action_label(self) -> str:
         if not self.action_kind:
             return ""
-        words = ACTION_WORDS.get(self.action_kind, "Write to {count}")
-        return words.format(count="them all" if self.action_count > 3 else _count_word(self.action_count))
-
-
-def _count_word(count: int) -> str:
-    return {1: "one", 2: "both", 3: "all three"}.get(count, str(count))
+        one, several = ACTION_WORDS.get(self.action_kind, ("Write to them", "Write to {count}"))
+        if self.action_count == 1:
+            return one
+        return several.format(count={2: "both", 3: "all three"}.get(self.action_count, f"all {self.action_count}"))
 
 
 def group_debts(debts: Iterable[Debt], draft_for_action: Mapping[str, str]) -> list[DebtGroup]:

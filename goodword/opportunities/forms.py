@@ -101,6 +101,7 @@ SLATE_LOG_KINDS = [
     ("declined", "They declined"),
     ("employer_contacted", "Employer called them"),
     ("letter_requested", "Letter requested"),
+    ("draft_provided", "Letter draft given"),
     ("outcome_shared", "Outcome shared"),
     ("thanked", "Thanked them"),
 ]
