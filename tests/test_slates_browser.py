@@ -244,3 +244,35 @@ def test_the_slate_row_and_the_slate_compose_work_without_javascript(chromium, l
         assert Event.objects.filter(opportunity=job, kind="heads_up").count() == 3
     finally:
         context.close()
+
+
+TEXT_FITS = """select => {
+  const style = getComputedStyle(select);
+  const probe = document.createElement("span");
+  probe.style.font = style.font;
+  probe.style.whiteSpace = "pre";
+  probe.style.position = "absolute";
+  probe.textContent = select.options[select.selectedIndex].text;
+  document.body.appendChild(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;  // the arrow
+  return [needed, room];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_compose_choices_show_their_whole_option_text(chromium, live_server, transactional_db, width):
+    user = local_user()
+    job = make_opportunity(user, company="Juniper Grove Software", role="Platform Consultant (3-month contract)")
+    dana = make_reference(user, name="Dana Whitfield", organisation="Larkspur Analytics")
+    context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in_browser(page, live_server)
+        page.goto(live_server.url + reverse("outreach:compose") + f"?kind=letter&ref={dana.pk}&job={job.pk}")
+        for label in ("Kind", "Reference", "Opportunity", "Tone"):
+            needed, room = page.locator(".compose-choose").get_by_label(label).evaluate(TEXT_FITS)
+            assert needed <= room, f"{label}: {needed:.0f}px of text in {room:.0f}px at {width}px wide"
+    finally:
+        context.close()

@@ -198,3 +198,34 @@ def test_a_message_status_that_stops_polling_tells_the_page_the_ledger_may_have_
     OutboxMessage.objects.filter(pk=message.pk).update(state=MessageState.SENT)
     poll = alice_client.get(message.get_absolute_url(), headers=HTMX)
     assert poll[TRIGGER] == "ledger-changed"
+
+
+def primary_controls(html):
+    """The buttons and button-links of the compose form's main row that are not quiet."""
+    import re
+
+    row = html.split('class="actions compose-actions">', 1)[1].split("</div>", 1)[0]
+    return [control for control in re.findall(r"<(?:button|a)\b[^>]*>[^<]*", row)
+            if "button-quiet" not in control and ("<button" in control or 'class="button' in control)]
+
+
+def test_compose_has_one_primary_button_and_enter_previews(alice, alice_client, acme):
+    from tests.factories.outreach import make_smtp_settings
+
+    job, (dana, *_rest) = acme
+    url = reverse("outreach:compose") + f"?kind=heads_up&ref={dana.pk}&job={job.pk}"
+    html = alice_client.get(url).content.decode()
+    (primary,) = primary_controls(html)
+    assert "Open in my mail program" in primary
+    form = html.split('class="form compose">', 1)[1]
+    first_submit = form.split('<button type="submit"', 1)[1]
+    assert first_submit.startswith(' name="action" value="preview"')  # Enter in a field previews, never sends
+    make_smtp_settings(alice, 2525)
+    (primary,) = primary_controls(alice_client.get(url).content.decode())
+    assert "Send by email" in primary
+
+
+def test_compose_shows_the_preview_once(alice_client, acme):
+    job, (dana, *_rest) = acme
+    html = alice_client.get(reverse("outreach:compose") + f"?kind=heads_up&ref={dana.pk}&job={job.pk}").content.decode()
+    assert html.count("Preview: as they will read it") == 1 and "<pre" not in html
