@@ -229,3 +229,23 @@ def test_compose_shows_the_preview_once(alice_client, acme):
     job, (dana, *_rest) = acme
     html = alice_client.get(reverse("outreach:compose") + f"?kind=heads_up&ref={dana.pk}&job={job.pk}").content.decode()
     assert html.count("Preview: as they will read it") == 1 and "<pre" not in html
+
+
+def test_enter_in_the_slate_form_sends_nothing_and_keeps_the_edits(alice, alice_client, acme):
+    from goodword.outreach.models import OutboxMessage
+    from tests.factories.outreach import make_smtp_settings
+
+    job, (dana, priya, marcus) = acme
+    make_smtp_settings(alice, 2525)
+    url = reverse("outreach:slate", args=[job.pk]) + "?kind=heads_up"
+    html = alice_client.get(url).content.decode()
+    form = html.split('class="form slate-compose"', 1)[1]
+    assert form.split('<button type="submit"', 1)[1].startswith(' name="action" value="review"')  # the default
+    data = {"kind": "heads_up", "tone": "friendly", "key": "k", "action": "review",
+            f"include-{priya.pk}": "1", f"subject-{priya.pk}": "My own subject", f"body-{priya.pk}": "My own words"}
+    response = alice_client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not OutboxMessage.objects.exists()
+    assert 'value="My own subject"' in page and ">My own words</textarea>" in page
+    assert f'name="include-{priya.pk}" value="1" checked>' in page
+    assert f'name="include-{dana.pk}" value="1">' in page  # unticked by the user, so it stays so

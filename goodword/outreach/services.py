@@ -131,6 +131,8 @@ class SlateRow:
     state_label: str
     owed: list  # open debts about this reference and opportunity that this kind of message settles
     ticked: bool
+    subject: str = ""  # as shown: the draft's, or the user's edit when the form comes back
+    body: str = ""
 
 
 def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[SlateRow]:
@@ -158,7 +160,7 @@ def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[Sla
         else:
             ticked = reference.pk not in done and state != "declined"
         rows.append(SlateRow(reference, draft, problem, state, state_label(state), owed.get(reference.pk, []),
-                             ticked and draft is not None))
+                             ticked and draft is not None, draft.subject if draft else "", draft.body if draft else ""))
     return rows
 
 

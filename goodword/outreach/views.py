@@ -183,42 +183,44 @@ def slate_compose(request, pk):
     back_to = _safe_next(request)
     rows = services.slate_rows(request.user, job, kind, tone, ledger_for_request(request).open)
     errors = []
-    if request.method == "POST":
-        chosen = []
-        for row in rows:
-            ref, draft = row.reference, row.draft
-            if not request.POST.get(f"include-{ref.pk}") or draft is None:
-                continue
-            subject = request.POST.get(f"subject-{ref.pk}", "")
-            body = request.POST.get(f"body-{ref.pk}", "").replace("\r\n", "\n")
-            chosen.append((ref, subject, body, draft.html_fragment_for(body)))
-        action = request.POST.get("action")
+    action = request.POST.get("action") if request.method == "POST" else None
+    # Any other action (Enter in a subject field presses the hidden default button) shows the form again.
+    if action in ("send", "mark_sent"):
+        chosen = [
+            (row.reference, request.POST.get(f"subject-{row.reference.pk}", ""),
+             request.POST.get(f"body-{row.reference.pk}", "").replace("\r\n", "\n"), row.draft)
+            for row in rows if request.POST.get(f"include-{row.reference.pk}") and row.draft is not None
+        ]
         try:
             if not chosen:
                 raise ValidationError("Tick at least one reference.")
             if action == "send":
                 queued = services.queue_many(request.user, [
                     {"reference": ref, "kind": kind, "opportunity": job, "subject": subject, "text": body,
-                     "idempotency_key": f"{request.POST.get('key', '')}-{ref.pk}", "html_fragment": html}
-                    for ref, subject, body, html in chosen
+                     "idempotency_key": f"{request.POST.get('key', '')}-{ref.pk}",
+                     "html_fragment": draft.html_fragment_for(body)}
+                    for ref, subject, body, draft in chosen
                 ])
                 messages.success(request, f"Queued {len(queued)} messages; they will go out in a moment.")
                 return redirect(back_to or reverse("outreach:outbox") + f"?job={job.pk}")
-            if action == "mark_sent":
-                with transaction.atomic():
-                    for ref, subject, body, _html in chosen:
-                        outbox.record_sent_by_hand(request.user, ref, kind=kind, opportunity=job, subject=subject, text=body)
-                messages.success(request, f"Logged {len(chosen)} messages as sent.")
-                return redirect(back_to or job.get_absolute_url())
+            with transaction.atomic():
+                for ref, subject, body, _draft in chosen:
+                    outbox.record_sent_by_hand(request.user, ref, kind=kind, opportunity=job, subject=subject, text=body)
+            messages.success(request, f"Logged {len(chosen)} messages as sent.")
+            return redirect(back_to or job.get_absolute_url())
         except ValidationError as error:
             errors = error.messages
+    if request.method == "POST":
         for row in rows:  # shown again as the user left them
-            row.ticked = bool(request.POST.get(f"include-{row.reference.pk}")) and row.draft is not None
+            ref_id = row.reference.pk
+            row.ticked = bool(request.POST.get(f"include-{ref_id}")) and row.draft is not None
+            row.subject = request.POST.get(f"subject-{ref_id}", row.subject)
+            row.body = request.POST.get(f"body-{ref_id}", row.body).replace("\r\n", "\n")
     return render(request, "outreach/slate.html", {
         "job": job, "kind": kind, "kind_label": DraftKind(kind).label, "tone": tone,
         "kinds": DraftKind.choices, "tones": Tone.choices,
-        "rows": [(row, mailto_link(row.reference.primary_email, row.draft.subject, row.draft.body) if row.draft else "",
-                  sandbox._first_name(row.reference.name)) for row in rows],
+        "rows": [(row, mailto_link(row.reference.primary_email, row.subject, row.body) if row.draft else "")
+                 for row in rows],
         "ticked": sum(1 for row in rows if row.ticked),
         "key": request.POST.get("key") or uuid.uuid4().hex, "errors": errors, "back_to": back_to,
         "smtp": SmtpSettings.objects.filter(owner=request.user).first(),
