@@ -34,13 +34,13 @@ def unwarned(alice):
     return dana, job, f"no_heads_up:{dana.pk}:{job.pk}"
 
 
-def test_the_ledger_page_groups_debts_by_severity_with_why_and_a_settle_form(alice_client, unwarned):
+def test_the_ledger_page_shows_a_lone_debt_with_why_and_a_one_step_settle_form(alice_client, unwarned):
     key = unwarned[2]
     response = alice_client.get(LEDGER)
     assert response.status_code == 200
     page = response.content.decode()
     assert reverse("courtesy:ledger") == LEDGER
-    assert 'id="severity-critical"' in page and "No heads-up" in page
+    assert 'class="debt debt-critical"' in page and "No heads-up" in page
     assert "Northwind asked for references" in page
     assert f'value="{key}"' in page and 'hx-post="/due/settle/"' in page
     assert '<option value="phone" selected>' in page  # Dana's preferred channel comes first
@@ -269,24 +269,24 @@ def eight_critical(alice):
     return refs, job
 
 
-def test_an_htmx_settle_from_the_dashboard_answers_with_the_dashboards_shorter_ledger(alice_client, eight_critical):
-    from goodword.courtesy.views import EMBEDDED_PER_SEVERITY
-
+def test_an_htmx_settle_from_the_dashboard_answers_with_the_dashboard_ledger_and_every_debt_of_the_group(
+    alice_client, eight_critical
+):
     refs, job = eight_critical
     dashboard = alice_client.get("/").content.decode()
-    assert dashboard.count('class="debt debt-critical"') == EMBEDDED_PER_SEVERITY
-    assert "…and 3 more critical debts." in dashboard
+    # One group for the opportunity; none of its debts hidden behind "…and 3 more".
+    assert dashboard.count('class="debt debt-critical"') == 8
+    assert "8 need a heads-up" in dashboard and "more critical debts" not in dashboard
     headers = HTMX | {"HX-Current-URL": "http://testserver/"}
     response = alice_client.post(reverse("courtesy:settle"), {"key": f"no_heads_up:{refs[0].pk}:{job.pk}"},
                                  headers=headers)
     fragment = response.content.decode()
-    assert fragment.count('class="debt debt-critical"') == EMBEDDED_PER_SEVERITY
-    assert "…and 2 more critical debts." in fragment
+    assert fragment.count('class="debt debt-critical"') == 7
     assert 'name="next" value="/"' in fragment
 
     response = alice_client.post(reverse("courtesy:settle"), {"key": f"no_heads_up:{refs[1].pk}:{job.pk}"},
                                  headers=HTMX | {"HX-Current-URL": "http://testserver/due/?all=1"})
-    assert response.content.decode().count('class="debt debt-critical"') == 6  # all of them, on the ledger page
+    assert response.content.decode().count('class="debt debt-critical"') == 6
     assert 'name="next" value="/due/?all=1"' in response.content.decode()
 
 

@@ -263,7 +263,7 @@ def test_status_of_a_queued_message_refreshes_itself(alice, alice_client, facts)
     page = alice_client.get(message.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 2s"' in page
     fragment = alice_client.get(message.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
-    assert fragment.strip().startswith('<dd id="message-state"') and "Queued" in fragment
+    assert fragment.strip().startswith('<span id="message-state"') and "Queued" in fragment  # inside its <dd>
     OutboxMessage.objects.filter(pk=message.pk).update(state=MessageState.FAILED, last_error="550 no such user")
     fragment = alice_client.get(message.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment and "550 no such user" in fragment

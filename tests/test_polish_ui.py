@@ -45,15 +45,17 @@ def test_compose_labels_have_no_colon_and_use_the_shared_field_layout(alice_clie
     assert 'for="id_subject">Subject</label>' in html and "Subject:" not in html
     assert "To (name):" not in html
     assert html.count('class="field') >= 5
-    assert 'class="preview-text"' in html
+    assert 'class="preview-html"' in html and 'class="preview-text"' not in html  # the preview, once
     assert all(count == 1 for count in ids_in(html).values()), ids_in(html).most_common(3)
 
 
 def test_slate_controls_have_distinct_accessible_names(alice_client, job_with_slate):
     job, _dana = job_with_slate
     html = alice_client.get(reverse("outreach:slate", args=[job.pk]) + "?kind=outcome").content.decode()
-    assert 'aria-label="Copy Dana\'s draft"' in html or "aria-label=\"Copy Dana&#x27;s draft\"" in html
-    assert "Include Dana Whitfield" in html
+    # Named by visible text plus hidden words, never by an aria-label that hides the visible text.
+    assert 'Copy<span class="visually-hidden"> the draft to <bdi>Dana Whitfield</bdi></span>' in html
+    assert '<label for="include-%d"><bdi>Dana Whitfield</bdi></label>' % _dana.pk in html
+    assert "aria-label" not in html.split("<main", 1)[1]
     assert 'size="80"' not in html and 'cols="80"' not in html
 
 

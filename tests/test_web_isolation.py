@@ -35,6 +35,7 @@ OBJECT_URLS = {
     "opportunities:slate_add": ("opportunity", {"reference": "BOBS_REFERENCE"}),
     "opportunities:slate_remove": ("listing", {}),
     "opportunities:slate_move": ("listing", {"direction": "down"}),
+    "opportunities:slate_log": ("listing", {"kind": "heads_up"}),
 }
 NAMESPACES = {"references", "opportunities", "timeline"}
 

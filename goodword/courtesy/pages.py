@@ -12,4 +12,9 @@ def own_debts_context(request, *, reference=None, opportunity=None) -> dict:
         if (reference is None or debt.reference_id == reference.pk)
         and (opportunity is None or debt.opportunity_id == opportunity.pk)
     ]
-    return {"own_debts": debts, "today": ledger.today}
+    return {
+        "own_debts": debts, "today": ledger.today,
+        # Whose debts these are, for the section to fetch itself again (courtesy:own).
+        "own_reference_id": reference.pk if reference is not None else None,
+        "own_opportunity_id": opportunity.pk if opportunity is not None else None,
+    }

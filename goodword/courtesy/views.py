@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -27,41 +27,44 @@ from goodword.courtesy.forms import (
     SettleForm,
     SnoozeForm,
 )
+from goodword.courtesy.groups import group_debts
 from goodword.courtesy.ledger import Ledger, build_ledger, ledger_for_request
+from goodword.courtesy.pages import own_debts_context
+from goodword.courtesy.refresh import badge_out_of_band, changes_ledger, mark_ledger_included
 from goodword.courtesy.models import CourtesySettings
 from goodword.courtesy.wording import action_label, short_name
 from goodword.opportunities.models import Opportunity
+from goodword.outreach.models import DRAFT_FOR_EVENT_KIND
 from goodword.references.models import Channel, Reference
 
 HISTORY_SHOWN = 10
-SHOWN_PER_SEVERITY = 50  # on the ledger page (?all=1 shows every debt)
-# On pages that embed the ledger (the dashboard): each debt renders three forms,
-# about half a millisecond of template rendering each, and the dashboard is
-# read at a glance. The rest is one click away ("Show them all" on the ledger page).
-EMBEDDED_PER_SEVERITY = 5
+SHOWN_GROUPS = 50  # on the ledger page (?all=1 shows every group)
+# On pages that embed the ledger (the dashboard), read at a glance: the worst
+# groups, each whole (a group never hides some of its debts). The rest is one
+# click away ("Show them all" on the ledger page).
+EMBEDDED_GROUPS = 8
 
 
-def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_PER_SEVERITY,
+def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_GROUPS,
                    ledger: Ledger | None = None, with_history: bool = False) -> dict:
     """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
 
     Usage from another view: context.update(ledger_context(request.user,
     ledger=ledger_for_request(request))), then
     {% include "courtesy/ledger.html#ledger" %}. A fixed number of queries.
-    Shows EMBEDDED_PER_SEVERITY debts per severity unless told otherwise
-    (the ledger page itself asks for SHOWN_PER_SEVERITY, or all of them), and
+    Groups the debts by opportunity (courtesy.groups) and shows the worst
+    EMBEDDED_GROUPS groups unless told otherwise (the ledger page itself asks
+    for SHOWN_GROUPS, or all of them), every debt of a shown group, and
     the history of calls without warning only when asked (the ledger page).
     """
     ledger = ledger if ledger is not None else build_ledger(user, now)
+    groups = group_debts(ledger.open, DRAFT_FOR_EVENT_KIND)
     # Not the Ledger itself: a template context is a reference cycle (Context <->
     # ContextDict) that lives until the cyclic collector runs, and the ledger's
     # facts would wait with it.
     return {
-        # (severity, debts shown, how many more are not shown)
-        "debt_groups": [
-            (severity, debts[:limit], max(0, len(debts) - limit) if limit else 0)
-            for severity, debts in ledger.by_severity()
-        ],
+        "groups": groups[:limit] if limit else groups,
+        "more_groups": max(0, len(groups) - limit) if limit else 0,
         "holds": ledger.holds,
         "history": ledger.history[:HISTORY_SHOWN] if with_history else [],
         "open_count": len(ledger.open),
@@ -90,7 +93,7 @@ def _page_context(request, **extra) -> dict:
         return_to = reverse("courtesy:ledger")
         shown_on = urlsplit(return_to)
     if shown_on.path == reverse("courtesy:ledger"):
-        limit = None if parse_qs(shown_on.query).get("all") else SHOWN_PER_SEVERITY
+        limit = None if parse_qs(shown_on.query).get("all") else SHOWN_GROUPS
         context = ledger_context(request.user, ledger=ledger_for_request(request), limit=limit, with_history=True)
     else:
         context = ledger_context(request.user, ledger=ledger_for_request(request))
@@ -101,6 +104,10 @@ def _page_context(request, **extra) -> dict:
 
 def ledger(request):
     context = _page_context(request)
+    if request.htmx:
+        # The ledger section of the page asking (this one or the dashboard) fetching itself
+        # again after a change made elsewhere on it (courtesy.refresh).
+        return render(request, "courtesy/ledger.html#ledger", context)
     context.update(asked_chart_context(request.user))
     return render(request, "courtesy/ledger.html", context)
 
@@ -114,8 +121,11 @@ def _respond(request, *, success: str = "", error: str = ""):
     if request.htmx:
         context = _page_context(request, flash=success or error, flash_level="error" if error else "success")
         partial = "hidden_list" if request.htmx.target == "hidden-debts" else "ledger"
-        template = "courtesy/hidden.html" if partial == "hidden_list" else "courtesy/ledger.html"
-        return render(request, f"{template}#{partial}", context)
+        if partial == "hidden_list":
+            return render(request, f"courtesy/hidden.html#{partial}", context)
+        response = render(request, "courtesy/ledger.html#ledger", context)
+        response.content += badge_out_of_band(request).encode()
+        return mark_ledger_included(response)
     if error:
         messages.error(request, error)
     else:
@@ -131,6 +141,7 @@ def _form_error(form) -> str:
 
 
 @require_POST
+@changes_ledger
 def settle(request):
     form = SettleForm(request.POST)
     if not form.is_valid():
@@ -151,6 +162,7 @@ def settle(request):
 
 
 @require_POST
+@changes_ledger
 def snooze(request):
     form = SnoozeForm(request.POST)
     if not form.is_valid():
@@ -165,6 +177,7 @@ def snooze(request):
 
 
 @require_POST
+@changes_ledger
 def dismiss(request):
     form = DismissForm(request.POST)
     if not form.is_valid():
@@ -179,11 +192,31 @@ def dismiss(request):
 
 
 @require_POST
+@changes_ledger
 def undo(request):
     form = KeyForm(request.POST)
     if not form.is_valid() or not services.undo(request.user, form.cleaned_data["key"]):
         raise Http404("Nothing to undo.")
     return _respond(request, success="Back on the ledger.")
+
+
+def badge(request):
+    """The navigation badge alone, fetched again when the page's facts change."""
+    return render(request, "includes/due_badge.html")
+
+
+def own_debts(request):
+    """The "What you owe here" section of a reference's (?ref=) or an opportunity's (?job=) page."""
+    reference = opportunity = None
+    ref_id, job_id = request.GET.get("ref", ""), request.GET.get("job", "")
+    if not (ref_id.isdigit() or job_id.isdigit()):
+        raise Http404("Say whose debts: ?ref= or ?job=.")
+    if ref_id.isdigit():
+        reference = get_object_or_404(Reference.objects.for_user(request.user), pk=ref_id)
+    if job_id.isdigit():
+        opportunity = get_object_or_404(Opportunity.objects.for_user(request.user), pk=job_id)
+    context = own_debts_context(request, reference=reference, opportunity=opportunity)
+    return render(request, "courtesy/_own_debts.html", context)
 
 
 def settings_view(request):

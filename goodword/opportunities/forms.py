@@ -4,7 +4,7 @@ from django.utils import timezone
 from goodword.lib import vocabulary
 from goodword.opportunities.models import Interview, Opportunity, Stage
 from goodword.references.forms import FieldsetsMixin, FriendlyForm, date_input
-from goodword.references.models import Reference, Relationship
+from goodword.references.models import Channel, Reference, Relationship
 from goodword.timeline.forms import datetime_input
 
 OPPORTUNITY_FIELDS = [
@@ -104,3 +104,24 @@ class SlateAddForm(FriendlyForm, forms.Form):
             .values_list("id", "name", "relationship", "organisation")
         ]
         field.widget.choices = [("", "Choose a reference…"), *self.offered]
+
+
+# What a slate row can log in one step, without visiting the reference's page.
+SLATE_LOG_KINDS = [
+    ("heads_up", "Heads-up given"),
+    ("agreed", "They agreed"),
+    ("declined", "They declined"),
+    ("employer_contacted", "Employer called them"),
+    ("letter_requested", "Letter requested"),
+    ("draft_provided", "Letter draft given"),
+    ("outcome_shared", "Outcome shared"),
+    ("thanked", "Thanked them"),
+]
+
+
+class SlateLogForm(forms.Form):
+    kind = forms.ChoiceField(choices=SLATE_LOG_KINDS, label="What happened")
+    channel = forms.ChoiceField(
+        choices=[("", "—"), *((value, label) for value, label in Channel.choices if value != Channel.PORTAL)],
+        required=False, label="How",
+    )

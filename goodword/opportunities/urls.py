@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/slate/add/", views.slate_add, name="slate_add"),
     path("slate/<int:pk>/remove/", views.slate_remove, name="slate_remove"),
     path("slate/<int:pk>/move/", views.slate_move, name="slate_move"),
+    path("slate/<int:pk>/log/", views.slate_log, name="slate_log"),
 ]

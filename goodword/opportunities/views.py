@@ -8,13 +8,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.pages import own_debts_context
+from goodword.courtesy.refresh import changes_ledger
 from goodword.courtesy.services import fatigue_warning
 from goodword.lib import vocabulary
 from goodword.lib.vocabulary import next_draft_kind, state_label
 from goodword.opportunities import services
-from goodword.opportunities.forms import InterviewForm, NewOpportunityForm, OpportunityForm, SlateAddForm, StageForm
+from goodword.opportunities.forms import (
+    SLATE_LOG_KINDS,
+    InterviewForm,
+    NewOpportunityForm,
+    OpportunityForm,
+    SlateAddForm,
+    SlateLogForm,
+    StageForm,
+)
 from goodword.opportunities.models import CLOSED_STAGES, Interview, Listing, Opportunity, Stage
+from goodword.timeline import services as timeline
 from goodword.timeline.models import Event
 
 # The pipeline in the order a search moves, closed outcomes last.
@@ -93,9 +104,19 @@ def stage_context(opportunity, form=None, changed=None):
     }
 
 
+# The step a slate row's log form offers first, by where the listing stands.
+NEXT_LOGGED = {"listed": "agreed", "permission_asked": "agreed", "declined": "agreed", "agreed": "heads_up"}
+
+
 def slate_context(request, opportunity, form=None, notice=""):
+    logged_kinds = {value for value, _label in SLATE_LOG_KINDS}
+    owed = {}  # reference id -> the action of its most pressing open debt here that a row can log
+    for debt in ledger_for_request(request).open:  # worst first
+        if debt.opportunity_id == opportunity.pk and debt.reference_id and debt.action in logged_kinds:
+            owed.setdefault(debt.reference_id, debt.action)
     slate = [
-        {"listing": listing, "state": state, "state_label": state_label(state), "draft_kind": next_draft_kind(state)}
+        {"listing": listing, "state": state, "state_label": state_label(state), "draft_kind": next_draft_kind(state),
+         "log_kind": owed.get(listing.reference_id) or NEXT_LOGGED.get(state, "employer_contacted")}
         for listing, state in services.slate_with_states(opportunity)
     ]
     return {
@@ -103,6 +124,8 @@ def slate_context(request, opportunity, form=None, notice=""):
         "slate": slate,
         "slate_form": form or SlateAddForm(user=request.user, opportunity=opportunity),
         "slate_notice": notice,
+        "log_kinds": SLATE_LOG_KINDS,
+        "channels": SlateLogForm.base_fields["channel"].choices,
     }
 
 
@@ -173,6 +196,7 @@ def opportunity_delete(request, pk):
     return render(request, "opportunities/confirm_delete.html", {"opportunity": opportunity, **counts})
 
 
+@changes_ledger
 def stage_change(request, pk):
     opportunity = get_opportunity(request, pk)
     if refused := not_a_post(request):
@@ -248,6 +272,7 @@ def _slate_response(request, opportunity, *, form=None, notice=""):
     return redirect(reverse("opportunities:detail", args=[opportunity.pk]) + "#slate")
 
 
+@changes_ledger
 def slate_add(request, pk):
     opportunity = get_opportunity(request, pk)
     if refused := not_a_post(request):
@@ -272,6 +297,7 @@ def get_listing(request, pk):
     return get_object_or_404(Listing.objects.for_user(request.user).select_related("reference"), pk=pk)
 
 
+@changes_ledger
 def slate_remove(request, pk):
     listing = get_listing(request, pk)
     if refused := not_a_post(request):
@@ -281,6 +307,7 @@ def slate_remove(request, pk):
     return _slate_response(request, opportunity, notice=f"Removed {listing.reference.name} from the slate.")
 
 
+@changes_ledger
 def slate_move(request, pk):
     listing = get_listing(request, pk)
     if refused := not_a_post(request):
@@ -292,3 +319,23 @@ def slate_move(request, pk):
     services.move_listing(listing, offset)
     word = "up" if offset < 0 else "down"
     return _slate_response(request, opportunity, notice=f"Moved {listing.reference.name} {word}.")
+
+
+@changes_ledger
+def slate_log(request, pk):
+    """Log what happened with one reference on the slate, from the slate row (a call, an answer)."""
+    listing = get_listing(request, pk)
+    if refused := not_a_post(request):
+        return refused
+    opportunity = get_opportunity(request, listing.opportunity_id)
+    form = SlateLogForm(request.POST)
+    if not form.is_valid():
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+        return _slate_response(request, opportunity, notice=f"Nothing logged: {problem}")
+    try:
+        event = timeline.log_event(request.user, listing.reference, form.cleaned_data["kind"], opportunity=opportunity,
+                                   channel=form.cleaned_data["channel"])
+    except ValidationError as error:
+        return _slate_response(request, opportunity, notice=f"Nothing logged: {' '.join(error.messages)}")
+    return _slate_response(request, opportunity,
+                           notice=f"Logged “{event.get_kind_display()}” with {listing.reference.name}.")

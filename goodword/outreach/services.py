@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import smtplib
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from goodword.outreach import crypto, drafts, emails, outbox, sandbox
-from goodword.outreach.models import MessageTemplate, SmtpSettings
+from goodword.outreach.models import (
+    DRAFT_FOR_EVENT_KIND,
+    EVENT_KIND_FOR_DRAFT,
+    DraftKind,
+    MessageTemplate,
+    SmtpSettings,
+)
 
 
 def save_smtp_settings(owner, *, host, port, security, username, from_name, from_address, password=None) -> SmtpSettings:
@@ -94,6 +101,66 @@ def slate_drafts(owner, opportunity, kind: str, tone: str) -> list[tuple[object,
             rows.append((listing.reference, drafts.make_draft(owner, kind, listing.reference, opportunity, tone), ""))
         except drafts.DraftProblem as problem:
             rows.append((listing.reference, None, str(problem)))
+    return rows
+
+
+# What the whole slate most likely needs at each stage: to be asked before
+# references are in play, a heads-up while the employer checks, the outcome once decided.
+SLATE_KIND_FOR_STAGE = {
+    "references_requested": DraftKind.HEADS_UP,
+    "offer": DraftKind.HEADS_UP,
+    "landed": DraftKind.OUTCOME,
+    "rejected": DraftKind.OUTCOME,
+    "withdrawn": DraftKind.OUTCOME,
+    "declined": DraftKind.OUTCOME,
+}
+
+
+def slate_kind_for_stage(stage: str) -> str:
+    return SLATE_KIND_FOR_STAGE.get(stage, DraftKind.PERMISSION)
+
+
+@dataclass
+class SlateRow:
+    """One reference in the slate-wide compose: their draft, where they stand, whether they are ticked."""
+
+    reference: object
+    draft: drafts.Draft | None
+    problem: str
+    state: str
+    state_label: str
+    owed: list  # open debts about this reference and opportunity that this kind of message settles
+    ticked: bool
+    subject: str = ""  # as shown: the draft's, or the user's edit when the form comes back
+    body: str = ""
+
+
+def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[SlateRow]:
+    """The slate-wide compose, row by row. Ticked: those whose open debts this
+    kind settles; when no debt asks for it (written ahead of the rules, say at
+    an offer), those who have not had this kind of message yet and have not
+    declined. Those already done stay unticked, but listed."""
+    from goodword.lib.listing_state import state_label
+    from goodword.opportunities.services import slate_with_states
+    from goodword.timeline.models import Event
+
+    states = {listing.reference_id: state for listing, state in slate_with_states(opportunity)}
+    owed: dict[int, list] = {}
+    for debt in open_debts:
+        if debt.opportunity_id == opportunity.pk and debt.reference_id and DRAFT_FOR_EVENT_KIND.get(debt.action) == kind:
+            owed.setdefault(debt.reference_id, []).append(debt)
+    event_kind = EVENT_KIND_FOR_DRAFT.get(kind)
+    done = set(Event.objects.filter(owner=owner, opportunity=opportunity, kind=event_kind)
+               .values_list("reference_id", flat=True)) if event_kind else set()
+    rows = []
+    for reference, draft, problem in slate_drafts(owner, opportunity, kind, tone):
+        state = states.get(reference.pk, "listed")
+        if owed:
+            ticked = reference.pk in owed
+        else:
+            ticked = reference.pk not in done and state != "declined"
+        rows.append(SlateRow(reference, draft, problem, state, state_label(state), owed.get(reference.pk, []),
+                             ticked and draft is not None, draft.subject if draft else "", draft.body if draft else ""))
     return rows
 
 

@@ -11,8 +11,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.ledger import ledger_for_request
+from goodword.courtesy.refresh import announce_ledger_change
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import drafts, emails, outbox, sandbox, services
 from goodword.outreach.forms import ComposeForm, GiftForm, SmtpSettingsForm, TemplateForm
@@ -178,7 +181,6 @@ def _compose_page(request, context, form, draft=None):
     subject, body, address = values.get("subject", ""), values.get("body", ""), values.get("to_address", "")
     context.update(
         form=form,
-        preview_text=body,
         # The HTML that would go: the built-in template's (facts escaped) or derived from the text.
         preview_html=draft.html_fragment_for(body) if draft else emails.text_to_html_fragment(body),
         mailto=mailto_link(address, subject, body),
@@ -186,46 +188,62 @@ def _compose_page(request, context, form, draft=None):
     return render(request, "outreach/compose.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
+def _safe_next(request) -> str:
+    """Where the page was opened from (the ledger, the dashboard), if it is this site; else ""."""
+    target = _param(request, "next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def slate_compose(request, pk):
     job = get_object_or_404(Opportunity.objects.for_user(request.user), pk=pk)
-    kind = _choice(_param(request, "kind"), DraftKind.values, DraftKind.OUTCOME)
+    kind = _choice(_param(request, "kind"), DraftKind.values, services.slate_kind_for_stage(job.stage))
     tone = _choice(_param(request, "tone"), Tone.values, Tone.FRIENDLY)
-    rows = services.slate_drafts(request.user, job, kind, tone)
+    back_to = _safe_next(request)
+    rows = services.slate_rows(request.user, job, kind, tone, ledger_for_request(request).open)
     errors = []
-    if request.method == "POST":
-        chosen = []
-        for reference, draft, _problem in rows:
-            if not request.POST.get(f"include-{reference.pk}") or draft is None:
-                continue
-            subject = request.POST.get(f"subject-{reference.pk}", "")
-            body = request.POST.get(f"body-{reference.pk}", "").replace("\r\n", "\n")
-            chosen.append((reference, subject, body, draft.html_fragment_for(body)))
-        action = request.POST.get("action")
+    action = request.POST.get("action") if request.method == "POST" else None
+    # Any other action (Enter in a subject field presses the hidden default button) shows the form again.
+    if action in ("send", "mark_sent"):
+        chosen = [
+            (row.reference, request.POST.get(f"subject-{row.reference.pk}", ""),
+             request.POST.get(f"body-{row.reference.pk}", "").replace("\r\n", "\n"), row.draft)
+            for row in rows if request.POST.get(f"include-{row.reference.pk}") and row.draft is not None
+        ]
         try:
             if not chosen:
                 raise ValidationError("Tick at least one reference.")
             if action == "send":
                 queued = services.queue_many(request.user, [
                     {"reference": ref, "kind": kind, "opportunity": job, "subject": subject, "text": body,
-                     "idempotency_key": f"{request.POST.get('key', '')}-{ref.pk}", "html_fragment": html}
-                    for ref, subject, body, html in chosen
+                     "idempotency_key": f"{request.POST.get('key', '')}-{ref.pk}",
+                     "html_fragment": draft.html_fragment_for(body)}
+                    for ref, subject, body, draft in chosen
                 ])
-                messages.success(request, f"Queued {len(queued)} messages.")
-                return redirect(reverse("outreach:outbox") + f"?job={job.pk}")
-            if action == "mark_sent":
-                with transaction.atomic():
-                    for ref, subject, body, _html in chosen:
-                        outbox.record_sent_by_hand(request.user, ref, kind=kind, opportunity=job, subject=subject, text=body)
-                messages.success(request, f"Logged {len(chosen)} messages as sent.")
-                return redirect(job.get_absolute_url())
+                messages.success(request, f"Queued {len(queued)} messages; they will go out in a moment.")
+                return redirect(back_to or reverse("outreach:outbox") + f"?job={job.pk}")
+            with transaction.atomic():
+                for ref, subject, body, _draft in chosen:
+                    outbox.record_sent_by_hand(request.user, ref, kind=kind, opportunity=job, subject=subject, text=body)
+            messages.success(request, f"Logged {len(chosen)} messages as sent.")
+            return redirect(back_to or job.get_absolute_url())
         except ValidationError as error:
             errors = error.messages
+    if request.method == "POST":
+        for row in rows:  # shown again as the user left them
+            ref_id = row.reference.pk
+            row.ticked = bool(request.POST.get(f"include-{ref_id}")) and row.draft is not None
+            row.subject = request.POST.get(f"subject-{ref_id}", row.subject)
+            row.body = request.POST.get(f"body-{ref_id}", row.body).replace("\r\n", "\n")
     return render(request, "outreach/slate.html", {
-        "job": job, "kind": kind, "tone": tone, "kinds": DraftKind.choices, "tones": Tone.choices,
-        "rows": [(ref, draft, problem, mailto_link(ref.primary_email, draft.subject, draft.body) if draft else "",
-                  sandbox._first_name(ref.name)) for ref, draft, problem in rows],
-        "key": request.POST.get("key") or uuid.uuid4().hex, "errors": errors,
+        "job": job, "kind": kind, "kind_label": DraftKind(kind).label, "tone": tone,
+        "kinds": DraftKind.choices, "tones": Tone.choices,
+        "rows": [(row, mailto_link(row.reference.primary_email, row.subject, row.body) if row.draft else "")
+                 for row in rows],
+        "ticked": sum(1 for row in rows if row.ticked),
+        "key": request.POST.get("key") or uuid.uuid4().hex, "errors": errors, "back_to": back_to,
         "smtp": SmtpSettings.objects.filter(owner=request.user).first(),
     }, status=400 if errors else 200)
 
@@ -258,7 +276,11 @@ def message_detail(request, pk):
         return redirect(message)
     if request.htmx:
         # The status line polls itself while the message is queued or sending.
-        return render(request, "outreach/message.html#status", {"message": message})
+        response = render(request, "outreach/message.html#status", {"message": message})
+        # Polling stops once it has gone (or failed); a message that went out was logged as an event.
+        if message.state not in (MessageState.QUEUED, MessageState.SENDING):
+            announce_ledger_change(response)
+        return response
     return render(request, "outreach/message.html", {
         "message": message, "states": MessageState, "preview_html": emails.text_to_html_fragment(message.body_text),
     })

@@ -6,12 +6,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.courtesy.refresh import changes_ledger
 from goodword.references.views import consent_context, detail_context, get_reference
 from goodword.timeline import services
 from goodword.timeline.forms import EventForm
 from goodword.timeline.models import Event
 
 
+@changes_ledger
 def log_event(request, pk):
     reference = get_reference(request, pk)
     # Looked up first: another user's id answers 404 whatever the method.
