@@ -78,7 +78,7 @@ def test_compose_offers_an_idea_per_like_first_like_first(alice_client, dana):
     assert "A small gift with the thank-you" in page
     assert page.index(f'value="{FISHING}"') < page.index(f'value="{COFFEE}"')
     assert "No gift: the note is enough" in page and 'name="gift_own"' in page
-    assert "on its way" not in page.split('id="preview-text"')[1]
+    assert "on its way" not in page.split('class="preview-html"')[1]
     other = alice_client.get(reverse("outreach:compose"), {"kind": "outcome", "ref": reference.pk, "job": job.pk})
     assert 'name="gift_own"' not in other.content.decode()
 
