@@ -18,7 +18,6 @@ and marks it uncertain otherwise, so nothing is ever resent blindly.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -35,6 +34,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from goodword.lib import netguard, pinned_smtp
 from goodword.outreach import crypto, emails
 from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
@@ -288,39 +288,38 @@ class SmtpConfig:
         return cls(settings_row.host, settings_row.port, settings_row.security, settings_row.username, password)
 
 
-def public_host_problem(host: str) -> str:
-    """In hosted mode, why Goodword will not connect to this host ("" when it will).
-
-    A hosted instance must not let one user aim its worker at the internal
-    network (the database, a metadata service) and read the answers back
-    through "send a test message". Local mode allows any host: a relay on
-    the user's own machine or network is normal there.
-    """
+def _private_hosts_allowed() -> bool:
+    """Local mode may use a relay on the user's own machine or network; a hosted
+    instance must not let one user aim its worker at the internal network (the
+    database, a metadata service) and read the answers back."""
     from django.conf import settings
 
-    if settings.GOODWORD_MODE != "hosted":
-        return ""
+    return settings.GOODWORD_MODE != "hosted"
+
+
+def public_host_problem(host: str, port: int = 25) -> str:
+    """In hosted mode, why Goodword will not connect to this host ("" when it will), for forms.
+
+    The same guard (goodword.lib.netguard) runs again at connect time, and the
+    connection goes to the address it checked then.
+    """
+    if _private_hosts_allowed():
+        return ""  # saving settings offline must work; connecting checks again
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError):
-        return f"The mail server {host} cannot be found; check the host name."
-    for address in sorted(addresses):
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            return f"{host} is a private or local address ({ip}); this hosted Goodword only uses public mail servers."
+        netguard.resolve_public(host, port)
+    except netguard.UnsafeAddress as problem:
+        return str(problem)
     return ""
 
 
 def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
-    problem = public_host_problem(config.host)
-    if problem:
-        raise PermanentFailure(problem)
     context = ssl.create_default_context()
     try:
-        if config.security == "ssl":
-            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
-        else:
-            smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
+        # Resolved once and checked; the connection goes to the checked address.
+        smtp = pinned_smtp.open_pinned(
+            config.host, config.port, implicit_tls=config.security == "ssl", allow_private=_private_hosts_allowed(),
+            timeout=SMTP_TIMEOUT_SECONDS, context=context,
+        )
         smtp.ehlo_or_helo_if_needed()
         if config.security == "starttls":
             smtp.starttls(context=context)
@@ -328,6 +327,10 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
         if config.username:
             smtp.login(config.username, config.password)
         return smtp
+    except netguard.HostNotFound as problem:
+        raise TemporaryFailure(str(problem)) from None  # DNS can fail for a while
+    except netguard.UnsafeAddress as problem:
+        raise PermanentFailure(str(problem)) from None
     except smtplib.SMTPAuthenticationError as error:
         raise PermanentFailure(f"The server refused the login: {_reply_text(error.smtp_code, error.smtp_error)}.") from None
     except smtplib.SMTPNotSupportedError as error:
