@@ -10,10 +10,17 @@ States (OutboxMessage.state):
       └── user: "resend" ┴─ uncertain / failed          uncertain ──user: "mark as sent"──▶ sent
 
 A worker claims a row (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's
-BEGIN IMMEDIATE serialises writers) and commits `data_committed` just before
-the final "." goes out. A worker that dies leaves a row in `sending`; recovery
-requeues it when the "." was never sent (the server cannot have accepted it)
-and marks it uncertain otherwise, so nothing is ever resent blindly.
+BEGIN IMMEDIATE serialises writers), sends the whole message but its final
+".", commits `data_committed` (the hand-over marker), and only then sends the
+".". A worker that dies leaves a row in `sending`; recovery requeues it when
+the marker was never committed (the server cannot have accepted a message
+without its ".": resending is safe, and the next worker does it) and marks it
+uncertain otherwise, so nothing is ever resent blindly.
+
+Every email Goodword sends goes through here: messages to references
+(queue_message) and the candidate's own digests and portal notices
+(appmail.queue_app_mail), the latter through the instance's mailer when the
+account has no SMTP settings (`via_instance`).
 """
 
 from __future__ import annotations
@@ -168,10 +175,12 @@ def resend(message: OutboxMessage) -> OutboxMessage:
 
 
 def _record_sent(row: OutboxMessage, how: str) -> None:
-    event = log_event(
-        row.owner, row.reference, row.event_kind, opportunity=row.opportunity, channel="email",
-        note=event_note(row.subject, row.body_text, how),
-    )
+    event = None
+    if row.event_kind and row.reference_id:  # app mail to the candidate has no timeline event
+        event = log_event(
+            row.owner, row.reference, row.event_kind, opportunity=row.opportunity, channel="email",
+            note=event_note(row.subject, row.body_text, how),
+        )
     OutboxMessage.objects.filter(pk=row.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), event=event, claimed_by="", claimed_until=None,
     )
@@ -276,6 +285,22 @@ class SmtpConfig:
     security: str
     username: str
     password: str
+    # The operator's own mailer (GOODWORD_SMTP_URL) may be a relay on the
+    # internal network; only users' servers must be public in hosted mode.
+    operator: bool = False
+
+    @classmethod
+    def for_instance(cls) -> SmtpConfig | None:
+        """The instance mailer when it speaks SMTP; None for console, file and memory backends."""
+        from django.conf import settings
+
+        mailer = settings.MAILERS.get("default", {})
+        if mailer.get("BACKEND") != "django.core.mail.backends.smtp.EmailBackend":
+            return None
+        options = mailer.get("OPTIONS", {})
+        security = "ssl" if options.get("use_ssl") else "starttls" if options.get("use_tls") else "none"
+        return cls(options.get("host") or "localhost", int(options.get("port") or 25), security,
+                   options.get("username") or "", options.get("password") or "", operator=True)
 
     @classmethod
     def for_owner(cls, owner) -> SmtpConfig:
@@ -317,7 +342,8 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
     try:
         # Resolved once and checked; the connection goes to the checked address.
         smtp = pinned_smtp.open_pinned(
-            config.host, config.port, implicit_tls=config.security == "ssl", allow_private=_private_hosts_allowed(),
+            config.host, config.port, implicit_tls=config.security == "ssl",
+            allow_private=config.operator or _private_hosts_allowed(),
             timeout=SMTP_TIMEOUT_SECONDS, context=context,
         )
         smtp.ehlo_or_helo_if_needed()
@@ -347,8 +373,13 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
 def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes, before_final_dot) -> None:
     """MAIL, RCPT, DATA by hand, so that we know whether the final "." went out.
 
-    before_final_dot() commits data_committed: from then on a lost answer
-    means the message may have been delivered.
+    The message goes out first, all but its final "."; before_final_dot() then
+    commits data_committed, the hand-over marker, and only then is the "."
+    sent. A server never accepts a message whose "." it has not received, so
+    a worker that dies before the marker may resend it; from the marker on a
+    lost answer means the message may have been delivered. (The marker must
+    come before the "." is handed to the kernel: a killed process's socket
+    still delivers what is in its send buffer.)
     """
     try:
         code, reply = smtp.mail(from_address)
@@ -365,9 +396,13 @@ def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes
     payload = re.sub(rb"(?m)^\.", b"..", data)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
+    try:
+        smtp.send(payload)
+    except (OSError, smtplib.SMTPServerDisconnected) as error:
+        raise TemporaryFailure(f"The connection dropped while sending: {error or type(error).__name__}.") from None
     before_final_dot()
     try:
-        smtp.send(payload + b".\r\n")
+        smtp.send(b".\r\n")
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # sendall failed, so the "." (the last bytes) never left: not accepted.
         raise TemporaryFailure(f"The connection dropped while sending: {error or type(error).__name__}.") from None
@@ -382,6 +417,27 @@ def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes
         _classify(code, reply, "after the message")
 
 
+def send_through_django_mailer(message: OutboxMessage, before_final_dot) -> None:
+    """App mail through a non-SMTP instance mailer (console, file, memory): one call,
+    so the marker comes before it and a crash inside it leaves the message uncertain;
+    a backend that raises wrote nothing usable, so that is retried."""
+    from email.utils import formataddr
+
+    from django.core.mail import EmailMultiAlternatives
+
+    built = EmailMultiAlternatives(
+        message.subject, message.body_text, formataddr((message.from_name, message.from_address)),
+        [formataddr((message.to_name, message.to_address))], headers={"Message-ID": message.message_id},
+    )
+    if message.body_html:
+        built.attach_alternative(message.body_html, "text/html")
+    before_final_dot()
+    try:
+        built.send()
+    except Exception as error:  # noqa: BLE001 - whatever the configured backend raises
+        raise TemporaryFailure(f"The instance mailer failed: {error or type(error).__name__}.") from None
+
+
 def backoff(attempts: int) -> timedelta:
     return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
 
@@ -391,7 +447,7 @@ class Worker:
 
     def __init__(self, who: str | None = None):
         self.who = who or worker_id()
-        self.connections: dict[int, smtplib.SMTP] = {}
+        self.connections: dict[int | str, smtplib.SMTP] = {}  # by account id, "instance" for the instance mailer
 
     def close(self):
         for smtp in self.connections.values():
@@ -401,8 +457,8 @@ class Worker:
                 smtp.close()
         self.connections.clear()
 
-    def _drop(self, owner_id):
-        smtp = self.connections.pop(owner_id, None)
+    def _drop(self, account):
+        smtp = self.connections.pop(account, None)
         if smtp is not None:
             smtp.close()
 
@@ -416,24 +472,29 @@ class Worker:
                 # Our lease expired and the row was recovered: someone else owns it now.
                 raise ClaimLost()
 
+        account = "instance" if message.via_instance else message.owner_id
         try:
-            smtp = self.connections.get(message.owner_id)
-            if smtp is None:
-                smtp = self.connections[message.owner_id] = open_smtp(SmtpConfig.for_owner(message.owner))
-            transmit(smtp, message.from_address, message.to_address, bytes(message.mime), before_final_dot)
+            config = SmtpConfig.for_instance() if message.via_instance else SmtpConfig.for_owner(message.owner)
+            if config is None:
+                send_through_django_mailer(message, before_final_dot)
+            else:
+                smtp = self.connections.get(account)
+                if smtp is None:
+                    smtp = self.connections[account] = open_smtp(config)
+                transmit(smtp, message.from_address, message.to_address, bytes(message.mime), before_final_dot)
         except PermanentFailure as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             return self._finish(message, MessageState.FAILED, str(error))
         except TemporaryFailure as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             if message.attempts >= MAX_ATTEMPTS:
                 return self._finish(message, MessageState.FAILED, f"Gave up after {message.attempts} attempts. {error}")
             return self._finish(message, MessageState.QUEUED, str(error), retry=True)
         except Uncertain as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             return self._finish(message, MessageState.UNCERTAIN, str(error))
         except ClaimLost:
-            self._drop(message.owner_id)  # the half-open transaction dies with the connection
+            self._drop(account)  # the half-open transaction dies with the connection
             log.warning("outbox message %s: claim lost before sending; left to its new owner", message.pk)
             return "lost"
         with transaction.atomic():
