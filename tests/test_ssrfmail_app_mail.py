@@ -99,3 +99,20 @@ def test_app_mail_shows_in_the_outbox_and_can_be_resolved_when_uncertain(alice, 
     alice_client.post(message.get_absolute_url(), {"action": "confirm"})
     message.refresh_from_db()
     assert message.state == MessageState.SENT and message.event is None
+
+
+def test_a_user_cannot_take_another_accounts_digest_key_first(alice, bob, sink):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories.references import make_reference
+
+    make_smtp_settings(alice, sink.port)
+    make_smtp_settings(bob, sink.port)
+    key = services.digest_key(bob, services.local_now(bob, tomorrow_at(8)).date())
+    with pytest.raises(ValidationError):
+        outbox.queue_message(alice, make_reference(alice), kind="keep_in_touch", subject="Hi", text="Hello.\n",
+                             idempotency_key=key)
+    digest_on(bob)
+    owes_a_critical_and_a_low(bob)
+    assert services.send_due_digests(tomorrow_at(8)) == {"sent": 1}
+    assert services.todays_digest_message(bob, tomorrow_at(8)).owner == bob

@@ -27,8 +27,10 @@ def queue_app_mail(owner, *, kind: str, to_address: str, subject: str, text: str
     """Queue one email to the candidate in the caller's transaction; the same key queues it once."""
     if kind not in AppMailKind.values:
         raise ValidationError(f"“{kind}” is not a kind of app mail.")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{8,100}", idempotency_key):
-        raise ValidationError("The idempotency key must be 8–100 letters, digits, - or _.")
+    # "app." and dots cannot occur in the keys users send with their own
+    # messages ([A-Za-z0-9_-]), so no user can take a digest's key first.
+    if not re.fullmatch(r"app\.[A-Za-z0-9_.-]{4,96}", idempotency_key):
+        raise ValidationError("An app mail key is “app.” and 4–96 letters, digits, dots, - or _.")
     subject = emails.check_subject(" ".join(subject.split()))
     to_address = emails.check_address(to_address, "recipient address")
     to_name = ""  # the candidate's own address, as they gave it
@@ -57,6 +59,8 @@ def queue_app_mail(owner, *, kind: str, to_address: str, subject: str, text: str
     with transaction.atomic():
         existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
+            if existing.owner_id != owner.pk:
+                raise ValidationError("That idempotency key is already used.")
             return existing
         message = OutboxMessage.objects.create(
             owner=owner, reference=None, kind=kind, event_kind="", via_instance=smtp is None,

@@ -216,7 +216,7 @@ def send_digest(user, now: dt.datetime | None = None, *, any_hour: bool = False)
         with transaction.atomic():
             day = DigestDay.objects.create(owner=user, day=local.date(), claimed_at=now)
             if digest is not None:
-                queue_to_user(user, kind="digest", key=f"digest-{user.pk}-{local.date():%Y%m%d}", to=address,
+                queue_to_user(user, kind="digest", key=digest_key(user, local.date()), to=address,
                               subject=digest.subject, text=digest.text, html=digest.html)
     except IntegrityError:
         return "already"
@@ -235,11 +235,15 @@ def send_digest(user, now: dt.datetime | None = None, *, any_hour: bool = False)
     return "sent"
 
 
+def digest_key(user, day: dt.date) -> str:
+    return f"app.digest.{user.pk}.{day:%Y%m%d}"
+
+
 def todays_digest_message(user, now: dt.datetime | None = None):
     """The outbox message carrying today's digest (its state says whether it arrived), or None."""
     from goodword.outreach.models import OutboxMessage
 
-    key = f"digest-{user.pk}-{local_now(user, now).date():%Y%m%d}"
+    key = digest_key(user, local_now(user, now).date())
     return OutboxMessage.objects.for_user(user).filter(idempotency_key=key).first()
 
 
@@ -288,7 +292,7 @@ def send_portal_notices(now: dt.datetime | None = None) -> int:
                 context = {"answers": answers, "home_url": portal.absolute("/"),
                            "ledger_url": portal.absolute(reverse("courtesy:ledger"))}
                 queue_to_user(
-                    user, kind="portal_notice", key=f"notice-{user.pk}-{min(ids)}-{len(ids)}-{uuid.uuid4().hex[:12]}",
+                    user, kind="portal_notice", key=f"app.notice.{user.pk}.{uuid.uuid4().hex[:12]}",
                     to=smtp_row.from_address,
                     subject=render_to_string("reminders/notice_subject.txt", context),
                     text=render_to_string("reminders/notice.txt", context),
