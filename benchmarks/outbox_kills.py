@@ -1,7 +1,7 @@
 """Outbox under SIGKILL: how many kills leave a message "uncertain", and is anything sent twice?
 
     python benchmarks/outbox_kills.py                  # 50 kills, SQLite in a temporary GOODWORD_HOME
-    python benchmarks/outbox_kills.py --kills 200 --server-delay 0.005
+    python benchmarks/outbox_kills.py --kills 200 --server-delay 0.02 --body-kb 1024
     GOODWORD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/goodword_kills_bench python benchmarks/outbox_kills.py
 
 A real `goodword worker` process sends queued messages to an SMTP server on
@@ -60,6 +60,7 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--messages", type=int, default=0, help="messages queued (default: 8 per kill)")
     parser.add_argument("--server-delay", type=float, default=0.0, help="seconds the server takes to accept a message")
+    parser.add_argument("--body-kb", type=int, default=0, help="pad each message body to about this many KB")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -99,8 +100,10 @@ def main() -> int:
         services.save_smtp_settings(user, host="127.0.0.1", port=port, security="none", username="",
                                     from_name="Kill Bench", from_address="bench@example.com")
         reference = create_reference(user, name="Dana Whitfield", emails=["dana@example.com"])
+        padding = ("A line of a long message, as a long letter draft would have.\n" * (args.body_kb * 16))
         for n in range(messages):
-            outbox.queue_message(user, reference, kind="keep_in_touch", subject=f"Note {n}", text=f"Message {n}\n" * 20)
+            outbox.queue_message(user, reference, kind="keep_in_touch", subject=f"Note {n}",
+                                 text=f"Message {n}\n" * 20 + padding)
         mine = OutboxMessage.objects.filter(owner=user)
 
         def uncertain_ids() -> set[str]:
@@ -147,7 +150,8 @@ def main() -> int:
         connection.close()
         controller.stop()
 
-    print(f"database                     {connection.vendor}; server delay {args.server_delay * 1000:.0f} ms")
+    print(f"database                     {connection.vendor}; server delay {args.server_delay * 1000:.0f} ms; "
+          f"body padded by {args.body_kb} KB")
     print(f"messages queued              {messages}")
     print(f"kills                        {kills}")
     print(f"  left a message uncertain   {left_uncertain}  ({left_uncertain / max(kills, 1):.0%})")
