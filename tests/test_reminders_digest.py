@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from goodword.outreach import outbox
+from goodword.outreach.models import MessageState
 from goodword.reminders import services
 from goodword.reminders.models import DigestDay, DigestState, ReminderSettings
 from tests.factories.opportunities import make_listing, make_opportunity
@@ -49,6 +51,7 @@ def test_digest_arrives_over_smtp_worst_first_with_links(alice, sink):
     digest_on(alice)
     owes_a_critical_and_a_low(alice)
     assert services.send_due_digests(tomorrow_at(8)) == {"sent": 1}
+    assert outbox.drain() == {"sent": 1}
     assert sink.handler.wait_for(1)
     message = sink.handler.received[0]
     assert message["To"] == "alice.digest@example.com"
@@ -74,12 +77,15 @@ def test_one_digest_a_day_across_worker_restarts(alice, sink):
     digest_on(alice)
     owes_a_critical_and_a_low(alice)
     services.send_due_digests(tomorrow_at(8, 5))
+    outbox.drain()
     # A restarted worker (a fresh call, later the same local day) finds the day's row and stops.
     assert services.send_due_digests(tomorrow_at(23, 50)) == {"already": 1}
+    outbox.drain()
     assert sink.handler.wait_for(1)
     assert not sink.handler.wait_for(2, timeout=0.5)
     # The next local day has its own digest.
     assert services.send_due_digests(tomorrow_at(8) + dt.timedelta(days=1)) == {"sent": 1}
+    outbox.drain()
     assert sink.handler.wait_for(2)
 
 
@@ -110,14 +116,15 @@ def test_digest_is_off_unless_the_user_turns_it_on(alice, sink):
     assert services.send_digest(alice, tomorrow_at(12)) == "off"
 
 
-def test_failed_delivery_is_recorded_and_not_retried_the_same_day(alice, sink):
+def test_refused_delivery_is_failed_in_the_outbox_and_no_second_digest_is_queued(alice, sink):
     make_smtp_settings(alice, sink.port)
     digest_on(alice)
     owes_a_critical_and_a_low(alice)
     sink.handler.plan = ["550 5.1.1 mailbox unavailable"]
-    assert services.send_due_digests(tomorrow_at(8)) == {"failed": 1}
-    day = DigestDay.objects.get(owner=alice)
-    assert day.state == DigestState.FAILED and "550" in day.error
+    assert services.send_due_digests(tomorrow_at(8)) == {"sent": 1}
+    assert outbox.drain() == {"failed": 1}
+    message = services.todays_digest_message(alice, tomorrow_at(8))
+    assert message.state == MessageState.FAILED and "550" in message.last_error
     assert services.send_due_digests(tomorrow_at(9)) == {"already": 1}
 
 
@@ -125,6 +132,7 @@ def test_without_smtp_settings_the_digest_goes_through_the_instance_mailer(alice
     digest_on(alice)
     owes_a_critical_and_a_low(alice)
     assert services.send_due_digests(tomorrow_at(8)) == {"sent": 1}
+    assert outbox.drain() == {"sent": 1}
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["alice.digest@example.com"]
     assert "Dana Whitfield" in mailoutbox[0].body
 
@@ -139,6 +147,7 @@ def test_portal_answers_are_emailed_once_to_a_candidate_with_smtp(alice, bob, si
         page = client.get(page_url(who))
         client.post(page_url(who), {"form": "letter", "nonce": nonce_from(page, "letter")})
     assert services.send_portal_notices() == 1
+    outbox.drain()
     assert sink.handler.wait_for(1)
     message = sink.handler.received[0]
     assert message["To"] == "alice@example.com" and "Dana Whitfield" in message["Subject"]
@@ -173,5 +182,6 @@ def test_two_workers_at_the_same_moment_send_one_digest(transactional_db, sink):
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(results, key=str) == [{"already": 1}, {"sent": 1}]
+    outbox.drain()
     assert sink.handler.wait_for(1)
     assert not sink.handler.wait_for(2, timeout=0.5)

@@ -50,6 +50,6 @@ def test_worker_once_sends_the_digest_whose_hour_has_come(alice, settings):
         digest_on(alice, hour=0)
         result = CliRunner().invoke(main, ["worker", "--once"])
         assert result.exit_code == 0, result.output
-        assert "Reminders: 1 digest sent" in result.output
+        assert "Reminders: 1 digest queued" in result.output and "1 sent" in result.output
         assert sink.handler.wait_for(1)
     assert "Dana Whitfield" in sink.handler.received[0].get_body(("plain",)).get_content()

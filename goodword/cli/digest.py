@@ -29,12 +29,25 @@ def digest(mode):
     user = common.boot()
     from goodword.reminders import services
 
+    from goodword.outreach import outbox
+
     if mode == "due_all":
         counts = services.send_due_digests()
+        outbox.drain()  # what was queued goes now; what fails is retried by the worker
         click.echo(", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())) or "No digest is on.")
         return
     if mode == "send":
         result = services.send_digest(user, any_hour=True)
+        if result == "sent":
+            outbox.drain()
+            delivery = services.todays_digest_message(user)
+            if delivery is not None and delivery.state == "queued":
+                click.echo(f"Today's digest is queued; the mail server did not take it yet ({delivery.last_error}). "
+                           "The worker will try again.")
+                return
+            if delivery is not None and delivery.state != "sent":
+                click.echo(f"Today's digest is {delivery.get_state_display().lower()}: {delivery.last_error}")
+                raise SystemExit(1)
         messages = {
             "sent": "Sent today's digest.",
             "nothing_due": "Nothing is due; no digest sent today.",

@@ -26,15 +26,16 @@ def worker(once, poll):
     from goodword.reminders.services import run_reminders
 
     if once:
+        # Reminders first: the digests and notices they queue go out in the same drain.
+        reminders = run_reminders()
         counts = outbox.Worker().drain()
         click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "Nothing to send.")
-        reminders = run_reminders()
         report = [
             f"{count} {noun}{'' if count == 1 else 's'} {what}"
             for count, noun, what in (
-                (reminders.get("sent", 0), "digest", "sent"),
+                (reminders.get("sent", 0), "digest", "queued"),
                 (reminders.get("failed", 0), "digest", "failed"),
-                (reminders.get("portal_notices", 0), "portal notice", "sent"),
+                (reminders.get("portal_notices", 0), "portal notice", "queued"),
             )
             if count
         ]

@@ -95,6 +95,16 @@ class MessageTemplate(models.Model):
         return f"{self.get_kind_display()} ({self.get_tone_display()})"
 
 
+class AppMailKind(models.TextChoices):
+    """Mail Goodword writes to the candidate themselves (no reference, no timeline event)."""
+
+    DIGEST = "digest", "Daily digest"
+    PORTAL_NOTICE = "portal_notice", "Portal answers notice"
+
+
+MESSAGE_KINDS = DraftKind.choices + AppMailKind.choices
+
+
 class MessageState(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
@@ -105,12 +115,18 @@ class MessageState(models.TextChoices):
 
 class OutboxMessage(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox_messages")
-    reference = models.ForeignKey("references.Reference", on_delete=models.CASCADE, related_name="outbox_messages")
+    # Empty for app mail (AppMailKind): it goes to the candidate, not to a reference.
+    reference = models.ForeignKey(
+        "references.Reference", on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
+    )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_messages"
     )
-    kind = models.CharField(max_length=20, choices=DraftKind)
-    event_kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=20, choices=MESSAGE_KINDS)
+    event_kind = models.CharField(max_length=30, blank=True)  # empty: no timeline event when sent
+    # App mail for a candidate without SMTP settings goes through the
+    # instance's own mailer (GOODWORD_SMTP_URL) instead of the account's server.
+    via_instance = models.BooleanField(default=False)
     from_name = models.CharField(max_length=200, blank=True)
     from_address = models.EmailField()
     to_name = models.CharField(max_length=200, blank=True)

@@ -10,15 +10,21 @@ States (OutboxMessage.state):
       └── user: "resend" ┴─ uncertain / failed          uncertain ──user: "mark as sent"──▶ sent
 
 A worker claims a row (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's
-BEGIN IMMEDIATE serialises writers) and commits `data_committed` just before
-the final "." goes out. A worker that dies leaves a row in `sending`; recovery
-requeues it when the "." was never sent (the server cannot have accepted it)
-and marks it uncertain otherwise, so nothing is ever resent blindly.
+BEGIN IMMEDIATE serialises writers), sends the whole message but its final
+".", commits `data_committed` (the hand-over marker), and only then sends the
+".". A worker that dies leaves a row in `sending`; recovery requeues it when
+the marker was never committed (the server cannot have accepted a message
+without its ".": resending is safe, and the next worker does it) and marks it
+uncertain otherwise, so nothing is ever resent blindly.
+
+Every email Goodword sends goes through here: messages to references
+(queue_message) and the candidate's own digests and portal notices
+(appmail.queue_app_mail), the latter through the instance's mailer when the
+account has no SMTP settings (`via_instance`).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -35,6 +41,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from goodword.lib import netguard, pinned_smtp
 from goodword.lib.redact import redact_links
 from goodword.outreach import crypto, emails, secret_links
 from goodword.outreach.models import (
@@ -172,10 +179,12 @@ def resend(message: OutboxMessage) -> OutboxMessage:
 
 
 def _record_sent(row: OutboxMessage, how: str) -> None:
-    event = log_event(
-        row.owner, row.reference, row.event_kind, opportunity=row.opportunity, channel="email",
-        note=event_note(row.subject, row.body_text, how),
-    )
+    event = None
+    if row.event_kind and row.reference_id:  # app mail to the candidate has no timeline event
+        event = log_event(
+            row.owner, row.reference, row.event_kind, opportunity=row.opportunity, channel="email",
+            note=event_note(row.subject, row.body_text, how),
+        )
     OutboxMessage.objects.filter(pk=row.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), event=event, claimed_by="", claimed_until=None,
         mime=secret_links.scrubbed(row.mime),
@@ -281,6 +290,22 @@ class SmtpConfig:
     security: str
     username: str
     password: str
+    # The operator's own mailer (GOODWORD_SMTP_URL) may be a relay on the
+    # internal network; only users' servers must be public in hosted mode.
+    operator: bool = False
+
+    @classmethod
+    def for_instance(cls) -> SmtpConfig | None:
+        """The instance mailer when it speaks SMTP; None for console, file and memory backends."""
+        from django.conf import settings
+
+        mailer = settings.MAILERS.get("default", {})
+        if mailer.get("BACKEND") != "django.core.mail.backends.smtp.EmailBackend":
+            return None
+        options = mailer.get("OPTIONS", {})
+        security = "ssl" if options.get("use_ssl") else "starttls" if options.get("use_tls") else "none"
+        return cls(options.get("host") or "localhost", int(options.get("port") or 25), security,
+                   options.get("username") or "", options.get("password") or "", operator=True)
 
     @classmethod
     def for_owner(cls, owner) -> SmtpConfig:
@@ -293,39 +318,39 @@ class SmtpConfig:
         return cls(settings_row.host, settings_row.port, settings_row.security, settings_row.username, password)
 
 
-def public_host_problem(host: str) -> str:
-    """In hosted mode, why Goodword will not connect to this host ("" when it will).
-
-    A hosted instance must not let one user aim its worker at the internal
-    network (the database, a metadata service) and read the answers back
-    through "send a test message". Local mode allows any host: a relay on
-    the user's own machine or network is normal there.
-    """
+def _private_hosts_allowed() -> bool:
+    """Local mode may use a relay on the user's own machine or network; a hosted
+    instance must not let one user aim its worker at the internal network (the
+    database, a metadata service) and read the answers back."""
     from django.conf import settings
 
-    if settings.GOODWORD_MODE != "hosted":
-        return ""
+    return settings.GOODWORD_MODE != "hosted"
+
+
+def public_host_problem(host: str, port: int = 25) -> str:
+    """In hosted mode, why Goodword will not connect to this host ("" when it will), for forms.
+
+    The same guard (goodword.lib.netguard) runs again at connect time, and the
+    connection goes to the address it checked then.
+    """
+    if _private_hosts_allowed():
+        return ""  # saving settings offline must work; connecting checks again
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError):
-        return f"The mail server {host} cannot be found; check the host name."
-    for address in sorted(addresses):
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            return f"{host} is a private or local address ({ip}); this hosted Goodword only uses public mail servers."
+        netguard.resolve_public(host, port)
+    except netguard.UnsafeAddress as problem:
+        return str(problem)
     return ""
 
 
 def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
-    problem = public_host_problem(config.host)
-    if problem:
-        raise PermanentFailure(problem)
     context = ssl.create_default_context()
     try:
-        if config.security == "ssl":
-            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
-        else:
-            smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
+        # Resolved once and checked; the connection goes to the checked address.
+        smtp = pinned_smtp.open_pinned(
+            config.host, config.port, implicit_tls=config.security == "ssl",
+            allow_private=config.operator or _private_hosts_allowed(),
+            timeout=SMTP_TIMEOUT_SECONDS, context=context,
+        )
         smtp.ehlo_or_helo_if_needed()
         if config.security == "starttls":
             smtp.starttls(context=context)
@@ -333,6 +358,10 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
         if config.username:
             smtp.login(config.username, config.password)
         return smtp
+    except netguard.HostNotFound as problem:
+        raise TemporaryFailure(str(problem)) from None  # DNS can fail for a while
+    except netguard.UnsafeAddress as problem:
+        raise PermanentFailure(str(problem)) from None
     except smtplib.SMTPAuthenticationError as error:
         raise PermanentFailure(f"The server refused the login: {_reply_text(error.smtp_code, error.smtp_error)}.") from None
     except smtplib.SMTPNotSupportedError as error:
@@ -349,8 +378,13 @@ def open_smtp(config: SmtpConfig) -> smtplib.SMTP:
 def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes, before_final_dot) -> None:
     """MAIL, RCPT, DATA by hand, so that we know whether the final "." went out.
 
-    before_final_dot() commits data_committed: from then on a lost answer
-    means the message may have been delivered.
+    The message goes out first, all but its final "."; before_final_dot() then
+    commits data_committed, the hand-over marker, and only then is the "."
+    sent. A server never accepts a message whose "." it has not received, so
+    a worker that dies before the marker may resend it; from the marker on a
+    lost answer means the message may have been delivered. (The marker must
+    come before the "." is handed to the kernel: a killed process's socket
+    still delivers what is in its send buffer.)
     """
     try:
         code, reply = smtp.mail(from_address)
@@ -367,9 +401,13 @@ def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes
     payload = re.sub(rb"(?m)^\.", b"..", data)
     if not payload.endswith(b"\r\n"):
         payload += b"\r\n"
+    try:
+        smtp.send(payload)
+    except (OSError, smtplib.SMTPServerDisconnected) as error:
+        raise TemporaryFailure(f"The connection dropped while sending: {error or type(error).__name__}.") from None
     before_final_dot()
     try:
-        smtp.send(payload + b".\r\n")
+        smtp.send(b".\r\n")
     except (OSError, smtplib.SMTPServerDisconnected) as error:
         # sendall failed, so the "." (the last bytes) never left: not accepted.
         raise TemporaryFailure(f"The connection dropped while sending: {error or type(error).__name__}.") from None
@@ -384,6 +422,27 @@ def transmit(smtp: smtplib.SMTP, from_address: str, to_address: str, data: bytes
         _classify(code, reply, "after the message")
 
 
+def send_through_django_mailer(message: OutboxMessage, before_final_dot) -> None:
+    """App mail through a non-SMTP instance mailer (console, file, memory): one call,
+    so the marker comes before it and a crash inside it leaves the message uncertain;
+    a backend that raises wrote nothing usable, so that is retried."""
+    from email.utils import formataddr
+
+    from django.core.mail import EmailMultiAlternatives
+
+    built = EmailMultiAlternatives(
+        message.subject, message.body_text, formataddr((message.from_name, message.from_address)),
+        [formataddr((message.to_name, message.to_address))], headers={"Message-ID": message.message_id},
+    )
+    if message.body_html:
+        built.attach_alternative(message.body_html, "text/html")
+    before_final_dot()
+    try:
+        built.send()
+    except Exception as error:  # noqa: BLE001 - whatever the configured backend raises
+        raise TemporaryFailure(f"The instance mailer failed: {error or type(error).__name__}.") from None
+
+
 def backoff(attempts: int) -> timedelta:
     return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
 
@@ -393,7 +452,7 @@ class Worker:
 
     def __init__(self, who: str | None = None):
         self.who = who or worker_id()
-        self.connections: dict[int, smtplib.SMTP] = {}
+        self.connections: dict[int | str, smtplib.SMTP] = {}  # by account id, "instance" for the instance mailer
 
     def close(self):
         for smtp in self.connections.values():
@@ -403,8 +462,8 @@ class Worker:
                 smtp.close()
         self.connections.clear()
 
-    def _drop(self, owner_id):
-        smtp = self.connections.pop(owner_id, None)
+    def _drop(self, account):
+        smtp = self.connections.pop(account, None)
         if smtp is not None:
             smtp.close()
 
@@ -418,28 +477,33 @@ class Worker:
                 # Our lease expired and the row was recovered: someone else owns it now.
                 raise ClaimLost()
 
+        account = "instance" if message.via_instance else message.owner_id
         try:
-            wire = secret_links.wire_bytes(message.mime)
-            if wire is None:
-                raise PermanentFailure("The message's private link was sealed with a secret key that has changed; "
-                                       "compose the message again.")
-            smtp = self.connections.get(message.owner_id)
-            if smtp is None:
-                smtp = self.connections[message.owner_id] = open_smtp(SmtpConfig.for_owner(message.owner))
-            transmit(smtp, message.from_address, message.to_address, wire, before_final_dot)
+            config = SmtpConfig.for_instance() if message.via_instance else SmtpConfig.for_owner(message.owner)
+            if config is None:
+                send_through_django_mailer(message, before_final_dot)
+            else:
+                wire = secret_links.wire_bytes(message.mime)
+                if wire is None:
+                    raise PermanentFailure("The message's private link was sealed with a secret key that has changed; "
+                                           "compose the message again.")
+                smtp = self.connections.get(account)
+                if smtp is None:
+                    smtp = self.connections[account] = open_smtp(config)
+                transmit(smtp, message.from_address, message.to_address, wire, before_final_dot)
         except PermanentFailure as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             return self._finish(message, MessageState.FAILED, str(error))
         except TemporaryFailure as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             if message.attempts >= MAX_ATTEMPTS:
                 return self._finish(message, MessageState.FAILED, f"Gave up after {message.attempts} attempts. {error}")
             return self._finish(message, MessageState.QUEUED, str(error), retry=True)
         except Uncertain as error:
-            self._drop(message.owner_id)
+            self._drop(account)
             return self._finish(message, MessageState.UNCERTAIN, str(error))
         except ClaimLost:
-            self._drop(message.owner_id)  # the half-open transaction dies with the connection
+            self._drop(account)  # the half-open transaction dies with the connection
             log.warning("outbox message %s: claim lost before sending; left to its new owner", message.pk)
             return "lost"
         with transaction.atomic():

@@ -29,7 +29,7 @@ def save_smtp_settings(owner, *, host, port, security, username, from_name, from
     emails.check_header(username, "user name")
     from_name = emails.check_header(from_name, "sender name")
     from_address = emails.check_address(from_address, "sender address")
-    problem = outbox.public_host_problem(host.strip())
+    problem = outbox.public_host_problem(host.strip(), port)
     if problem:
         raise ValidationError({"host": problem})
     row = SmtpSettings.objects.filter(owner=owner).first() or SmtpSettings(owner=owner)

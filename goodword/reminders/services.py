@@ -7,13 +7,14 @@ built; nothing is copied. `run_reminders(now)` is what a worker loop calls.
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
 import hashlib
 import hmac
 import logging
+import uuid
 from dataclasses import dataclass
 
 import icalendar
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -146,35 +147,12 @@ def build_calendar(user, now: dt.datetime | None = None, base_url: str | None = 
 # ---------------------------------------------------------------- mail
 
 
-def send_to_user(user, *, to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Mail to the candidate themselves: through their own SMTP server when they set one
-    up (the same one outreach uses), else through the instance's mailer."""
-    from django.core.mail import EmailMultiAlternatives
+def queue_to_user(user, *, kind: str, key: str, to: str, subject: str, text: str, html: str | None = None):
+    """Mail to the candidate themselves, queued in the outbox (same retries and states as
+    outreach): through their own SMTP server when they set one up, else the instance's mailer."""
+    from goodword.outreach import appmail
 
-    from goodword.outreach import outbox
-
-    smtp_row = outbox.smtp_settings_for(user)
-    if smtp_row is None:
-        message = EmailMultiAlternatives(subject, text, None, [to])
-        if html:
-            message.attach_alternative(html, "text/html")
-        message.send()
-        return
-    from email.utils import formataddr
-
-    sender = formataddr((smtp_row.from_name, smtp_row.from_address)) if smtp_row.from_name else smtp_row.from_address
-    message = EmailMultiAlternatives(subject, text, sender, [to])
-    if html:
-        message.attach_alternative(html, "text/html")
-    smtp = outbox.open_smtp(outbox.SmtpConfig.for_owner(user))
-    try:
-        # SMTP wants CRLF line ends; the default policy would send bare LFs.
-        smtp.sendmail(smtp_row.from_address, [to], message.message().as_bytes(policy=email.policy.SMTP))
-    finally:
-        try:
-            smtp.quit()
-        except Exception:
-            smtp.close()
+    return appmail.queue_app_mail(user, kind=kind, idempotency_key=key, to_address=to, subject=subject, text=text, html=html)
 
 
 # ---------------------------------------------------------------- the digest
@@ -213,12 +191,13 @@ def local_now(user, now: dt.datetime | None = None) -> dt.datetime:
 
 
 def send_digest(user, now: dt.datetime | None = None, *, any_hour: bool = False) -> str:
-    """Send today's digest once: "sent", "nothing_due", "already", "not_yet", "off", "no_address" or "failed".
+    """Queue today's digest once: "sent", "nothing_due", "already", "not_yet", "off", "no_address" or "failed".
 
-    The day's row is inserted before anything is sent; the unique constraint
-    makes a second worker (or this one after a restart) stop there. A failure
-    after the claim is recorded, not retried: a duplicate digest is worse than
-    a missing one, and tomorrow's comes anyway.
+    The day's row and the outbox message are written in one transaction; the
+    unique constraint makes a second worker (or this one after a restart)
+    stop there. "sent" means handed to the outbox, which delivers it with
+    retries (the message's state is the record of delivery), so a digest
+    that fails once is sent again, and is never sent twice.
     """
     now = now or timezone.now()
     settings_row = ReminderSettings.for_user(user)
@@ -230,25 +209,42 @@ def send_digest(user, now: dt.datetime | None = None, *, any_hour: bool = False)
     local = local_now(user, now)
     if not any_hour and local.hour < settings_row.digest_hour:
         return "not_yet"
+    if DigestDay.objects.filter(owner=user, day=local.date()).exists():
+        return "already"
+    digest = build_digest(user, now)
     try:
         with transaction.atomic():
             day = DigestDay.objects.create(owner=user, day=local.date(), claimed_at=now)
+            if digest is not None:
+                queue_to_user(user, kind="digest", key=digest_key(user, local.date()), to=address,
+                              subject=digest.subject, text=digest.text, html=digest.html)
     except IntegrityError:
         return "already"
-    digest = build_digest(user, now)
+    except ValidationError as error:
+        # A digest that cannot be built into an email (a bad address) is recorded, not retried.
+        log.warning("digest for user %s failed: %s", user.pk, " ".join(error.messages))
+        DigestDay.objects.create(owner=user, day=local.date(), claimed_at=now, state=DigestState.FAILED,
+                                 error=" ".join(error.messages)[:2000], finished_at=timezone.now(),
+                                 debt_count=digest.count if digest else 0)
+        return "failed"
     if digest is None:
         DigestDay.objects.filter(pk=day.pk).update(state=DigestState.NOTHING_DUE, finished_at=timezone.now())
         return "nothing_due"
-    try:
-        send_to_user(user, to=address, subject=digest.subject, text=digest.text, html=digest.html)
-    except Exception as error:
-        log.warning("digest for user %s failed: %s", user.pk, error)
-        DigestDay.objects.filter(pk=day.pk).update(state=DigestState.FAILED, error=str(error)[:2000],
-                                                   finished_at=timezone.now(), debt_count=digest.count)
-        return "failed"
     DigestDay.objects.filter(pk=day.pk).update(state=DigestState.SENT, finished_at=timezone.now(),
                                                debt_count=digest.count)
     return "sent"
+
+
+def digest_key(user, day: dt.date) -> str:
+    return f"app.digest.{user.pk}.{day:%Y%m%d}"
+
+
+def todays_digest_message(user, now: dt.datetime | None = None):
+    """The outbox message carrying today's digest (its state says whether it arrived), or None."""
+    from goodword.outreach.models import OutboxMessage
+
+    key = digest_key(user, local_now(user, now).date())
+    return OutboxMessage.objects.for_user(user).filter(idempotency_key=key).first()
 
 
 def send_due_digests(now: dt.datetime | None = None) -> dict[str, int]:
@@ -270,35 +266,41 @@ def send_due_digests(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def send_portal_notices(now: dt.datetime | None = None) -> int:
-    """Email each candidate with SMTP set up about new portal answers (once each)."""
+    """Queue one email for each candidate with SMTP set up about new portal answers (once each).
+
+    The answers are claimed and the notice queued in one transaction, so an
+    answer is announced exactly once: by a message the outbox retries until
+    it is delivered (or visibly failed), never marked done by a failed send.
+    """
     from goodword.outreach.models import SmtpSettings
     from goodword.portal.models import PortalAnswer
 
     now = now or timezone.now()
-    sent = 0
+    queued = 0
     owners = SmtpSettings.objects.filter(
         owner__portal_answers__emailed_at__isnull=True, owner__is_active=True,
     ).select_related("owner").distinct()
     for smtp_row in owners:
         user = smtp_row.owner
-        with transaction.atomic():
-            ids = list(PortalAnswer.objects.for_user(user).filter(emailed_at__isnull=True).values_list("pk", flat=True))
-            # Claimed before sending: an answer is announced at most once.
-            claimed = PortalAnswer.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
-        if not claimed:
-            continue
-        answers = list(PortalAnswer.objects.filter(pk__in=ids).select_related("event__reference", "event__opportunity"))
-        context = {"answers": answers, "home_url": portal.absolute("/"), "ledger_url": portal.absolute(reverse("courtesy:ledger"))}
         try:
-            send_to_user(
-                user, to=smtp_row.from_address,
-                subject=" ".join(render_to_string("reminders/notice_subject.txt", context).split()),
-                text=render_to_string("reminders/notice.txt", context),
-            )
-            sent += 1
-        except Exception as error:
-            log.warning("portal notice email for user %s failed: %s", user.pk, error)
-    return sent
+            with transaction.atomic():
+                ids = list(PortalAnswer.objects.for_user(user).filter(emailed_at__isnull=True).values_list("pk", flat=True))
+                claimed = PortalAnswer.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
+                if not claimed:
+                    continue
+                answers = list(PortalAnswer.objects.filter(pk__in=ids).select_related("event__reference", "event__opportunity"))
+                context = {"answers": answers, "home_url": portal.absolute("/"),
+                           "ledger_url": portal.absolute(reverse("courtesy:ledger"))}
+                queue_to_user(
+                    user, kind="portal_notice", key=f"app.notice.{user.pk}.{uuid.uuid4().hex[:12]}",
+                    to=smtp_row.from_address,
+                    subject=render_to_string("reminders/notice_subject.txt", context),
+                    text=render_to_string("reminders/notice.txt", context),
+                )
+            queued += 1
+        except ValidationError as error:
+            log.warning("portal notice email for user %s could not be queued: %s", user.pk, " ".join(error.messages))
+    return queued
 
 
 def run_reminders(now: dt.datetime | None = None) -> dict[str, int]:
