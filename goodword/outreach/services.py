@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goodword.lib import vocabulary
 from goodword.outreach import crypto, drafts, emails, outbox, sandbox
 from goodword.outreach.models import (
     DRAFT_FOR_EVENT_KIND,
@@ -158,7 +159,7 @@ def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[Sla
         if owed:
             ticked = reference.pk in owed
         else:
-            ticked = reference.pk not in done and state != "declined"
+            ticked = reference.pk not in done and state != vocabulary.DECLINED
         rows.append(SlateRow(reference, draft, problem, state, state_label(state), owed.get(reference.pk, []),
                              ticked and draft is not None, draft.subject if draft else "", draft.body if draft else ""))
     return rows
