@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import CharField, F, Func, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from goodword.courtesy import rules
+from goodword.courtesy import rules, summary
 from goodword.courtesy.facts import (
     PAIR_KINDS,
     Debt,
@@ -225,50 +225,6 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     return references, opportunities, listings, employer_asked, len(archived)
 
 
-def reuse_or_fetch_facts(user, now: dt.datetime | None = None) -> Facts:
-    """fetch_facts(), or this connection's previous facts for the same user when
-    SQLite shows that nothing in the database has changed since they were read.
-
-    The rules still run on them at `now`; only the reading is saved (most of a
-    heavy account's ledger time). Every page shows the ledger's count, and most
-    page views change nothing. Other databases, and reads inside a transaction
-    (which could still roll back what it wrote), always fetch. Each connection
-    (each server thread) keeps one user's facts: a few MB for a heavy account.
-    """
-    now = now or timezone.now()
-    user_settings = load_settings(user)
-    archive_before = user_settings.archive_before(now.astimezone(user_settings.tz).date())
-    stamp = _unchanged_database_stamp()
-    if stamp is None:
-        return Facts(now, user_settings, *_fetch_parts(user, archive_before))
-    # Read before the facts: a commit landing in between makes the next stamp differ.
-    key = (stamp, user.pk, user_settings, archive_before)
-    kept = getattr(connection, "goodword_facts", None)
-    if kept is not None and kept[0] == key:
-        parts = kept[1]
-    else:
-        parts = _fetch_parts(user, archive_before)
-        connection.goodword_facts = (key, parts)
-    return Facts(now, user_settings, *parts)
-
-
-def _unchanged_database_stamp() -> tuple | None:
-    """A value that stays equal exactly while nobody writes to the database, or None.
-
-    SQLite's PRAGMA data_version changes when another connection (another
-    thread, `goodword` in a terminal, the worker) commits; the connection's
-    own writes, committed or not, show in its total_changes. The connection
-    object itself is part of the stamp: a reconnection starts the count anew.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        (version,) = cursor.fetchone()
-    raw = connection.connection
-    return raw, version, raw.total_changes
-
-
 @dataclass(frozen=True, slots=True)
 class HiddenDebt:
     debt: Debt
@@ -372,13 +328,11 @@ def _collector_paused():
                 gc.enable()
 
 
-def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = False) -> Ledger:
+def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
-    worst first then by due date. A fixed number of queries: eight; with
-    reuse_facts on SQLite, three while the database is unchanged and nine when
-    it has changed (see reuse_or_fetch_facts)."""
+    worst first then by due date. A fixed number of queries: eight."""
     with _collector_paused():
-        facts = reuse_or_fetch_facts(user, now) if reuse_facts else fetch_facts(user, now)
+        facts = fetch_facts(user, now)
         debts = rules.run_rules(facts)
     decisions = {row.key: row.as_plain() for row in DebtDecision.objects.filter(owner=user)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
@@ -392,18 +346,32 @@ def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = Fa
     return Ledger(facts.today, facts.settings, open_debts, hidden, holds, facts)
 
 
-def ledger_for_request(request) -> Ledger:
+def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
     """The signed-in user's ledger, computed once per request.
 
     The page and the navigation badge both show it; computing it twice would
     double the dashboard's most expensive step. Call it only after any change
-    the request makes (a settle, a snooze), since it is not recomputed. The
-    facts are reused from an earlier request while the database is unchanged.
+    the request makes (a settle, a snooze), since it is not recomputed. Its
+    open count is kept for the badge of the next pages (summary.py).
     """
     cached = getattr(request, "_courtesy_ledger", None)
     if cached is None:
-        cached = request._courtesy_ledger = build_ledger(request.user, reuse_facts=True)
+        stamp = stamp or summary.read(request.user)  # before the facts: see summary.py
+        cached = request._courtesy_ledger = build_ledger(request.user)
+        summary.store(request.user, stamp, cached)
     return cached
+
+
+def request_open_count(request) -> int:
+    """The badge's number for the signed-in user: from the request's ledger when
+    the page built one, else from the kept summary while its stamp holds."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is not None:
+        return len(cached.open)
+    stamp = summary.read(request.user)
+    if stamp.fresh(timezone.now()):
+        return stamp.open_count
+    return len(ledger_for_request(request, stamp).open)
 
 
 def release_request_ledger(request) -> None:
