@@ -45,6 +45,7 @@ def test_a_page_without_the_ledger_reads_the_kept_count_in_one_query(client, ali
         assert badge(client) == expected
     assert not [q for q in queries if "SELECT l.reference_id" in q["sql"]]  # the ledger's listings query
     assert len([q for q in queries if LedgerSummary._meta.db_table in q["sql"]]) == 1
+    assert len(queries) <= 5  # session, user, count, page of references, the badge
 
 
 def test_a_write_from_outside_the_web_app_shows_on_the_next_page(client, alice, unwarned):

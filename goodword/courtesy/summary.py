@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError
 from django.utils import timezone
 
 from goodword.courtesy.facts import Facts
@@ -44,18 +43,15 @@ class Stamp:
 
 
 def read(user) -> Stamp:
-    """The user's stamp and kept count (one query; the row is created on first use)."""
+    """The user's stamp and kept count (one query; one more to create the row on first use)."""
     row = LedgerSummary.objects.filter(pk=user.pk).values_list(
         "version", "built_version", "valid_until", "open_count").first()
     if row is not None:
         return Stamp(*row)
-    try:
-        LedgerSummary.objects.get_or_create(user_id=user.pk)
-    except IntegrityError:  # created by a concurrent request (outside a transaction)
-        pass
-    # Created now: any write from here on bumps it.
-    return Stamp(*LedgerSummary.objects.filter(pk=user.pk).values_list(
-        "version", "built_version", "valid_until", "open_count").get())
+    # Any write from here on bumps the version. Created at 0; if a concurrent request
+    # created it first, writes since then have moved it past 0 and store() keeps nothing.
+    LedgerSummary.objects.bulk_create([LedgerSummary(user_id=user.pk)], ignore_conflicts=True)
+    return Stamp(0)
 
 
 def store(user, stamp: Stamp, ledger) -> None:
