@@ -11,10 +11,7 @@ per opportunity). Numbers and the reasoning: docs/ledger.md.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -34,15 +31,11 @@ from goodword.courtesy.facts import (
     RefFacts,
     Severity,
     UserSettings,
-    builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
-
-# Positional constructors that skip the frozen dataclasses' per-field object.__setattr__.
-_ref_facts, _opp_facts, _interview_facts, _listing_facts = map(builder, (RefFacts, OppFacts, InterviewFacts, ListingFacts))
 
 
 def load_settings(user) -> UserSettings:
@@ -167,7 +160,7 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     opportunities, listings, employer_asked, how many applications are archived)."""
     latest = Event.objects.filter(owner=user, reference=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     references = {
-        pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel)
+        pk: RefFacts(pk, name, relationship, status, moment(created_at), moment(last_event), channel)
         for pk, name, relationship, status, created_at, channel, last_event in Reference.objects.filter(owner=user)
         .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")))
         .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event")
@@ -186,9 +179,9 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
         .order_by("opportunity_id", "when", "id").annotate(moment=_Raw(F("when")))
         .values_list("opportunity_id", "moment", "format", "strong_points", "weak_points")
     ):
-        interviews.setdefault(opportunity_id, []).append(_interview_facts(moment(when), kind, strong, weak))
+        interviews.setdefault(opportunity_id, []).append(InterviewFacts(moment(when), kind, strong, weak))
     opportunities = {
-        pk: _opp_facts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
+        pk: OppFacts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
                        tuple(interviews.get(pk, ())))
         for pk, company, role, wanted, announced in Opportunity.objects.filter(owner=user)
         .order_by().annotate(announced=_RawDate(F("announced_on")))
@@ -205,7 +198,7 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     }
 
     listings = []
-    append, parse, new, empty = listings.append, _parse, _listing_facts, {}
+    append, parse, new, empty = listings.append, _parse, ListingFacts, {}
     with connection.cursor() as cursor:
         cursor.execute(*_listings_sql(connection.vendor, user.pk, archived))
         for reference_id, opportunity_id, created, events in cursor.fetchall():
@@ -295,45 +288,11 @@ def apply_decisions(debts: list[Debt], decisions: dict[str, Decision], today: dt
     return open_debts, hidden
 
 
-_pause_lock = threading.Lock()
-_pausers = 0  # requests inside _collector_paused() right now
-_collector_was_enabled = True
-
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while the facts are built.
-
-    A heavy account's facts are some 100,000 small objects with no reference
-    cycles; building them triggered dozens of collections, and now and then a
-    full one over every object in the process: a third of the ledger's time,
-    at random (benchmarks/ledger.py with nothing archived: 160 ms paused,
-    170-330 ms not). Objects are still freed by reference counting; any cycle
-    made meanwhile waits for the next collection. The switch is process-wide:
-    the first of overlapping requests turns it off and the last one out
-    restores it, so it never stays off.
-    """
-    global _pausers, _collector_was_enabled
-    with _pause_lock:
-        if _pausers == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pausers += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pausers -= 1
-            if _pausers == 0 and _collector_was_enabled:
-                gc.enable()
-
-
 def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
     worst first then by due date. A fixed number of queries: eight."""
-    with _collector_paused():
-        facts = fetch_facts(user, now)
-        debts = rules.run_rules(facts)
+    facts = fetch_facts(user, now)
+    debts = rules.run_rules(facts)
     decisions = {row.key: row.as_plain() for row in DebtDecision.objects.filter(owner=user)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
     holds = [
