@@ -26,11 +26,15 @@ class EventForm(FriendlyForm, forms.Form):
     )
     note = forms.CharField(label="Note", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, opportunities=None, **kwargs):
         kwargs.setdefault("initial", {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
         super().__init__(*args, **kwargs)
-        # Only the user's own opportunities can be chosen, or even named.
-        self.fields["opportunity"].queryset = Opportunity.objects.for_user(user).order_by("company", "role")
+        # Only the user's own opportunities can be chosen, or even named; a page
+        # may offer fewer (`opportunities`, one of the user's querysets): every
+        # option is rendered, and a long history made the form slow.
+        self.fields["opportunity"].queryset = (
+            opportunities if opportunities is not None else Opportunity.objects.for_user(user).order_by("company", "role")
+        )
 
     def event_fields(self):
         data = self.cleaned_data
