@@ -99,3 +99,16 @@ def test_every_table_the_ledger_reads_has_write_triggers(alice, unwarned):
             cursor.execute("SELECT tgname FROM pg_trigger")
             installed = {row[0] for row in cursor.fetchall()}
     assert set(summary.trigger_names()) <= installed
+
+
+def test_a_reference_page_lists_its_kept_debts_without_reading_the_ledger(client, alice, unwarned):
+    dana, job = unwarned
+    client.force_login(alice)
+    url = reverse("references:detail", args=[dana.pk])
+    first = client.get(url).content.decode()
+    assert "No heads-up" in first or "heads-up" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).content.decode()
+    assert not [q for q in queries if "SELECT l.reference_id" in q["sql"]]
+    assert len([q for q in queries if LedgerSummary._meta.db_table in q["sql"]]) == 1
+    assert again.count('class="debt debt-') == first.count('class="debt debt-') >= 1

@@ -321,12 +321,28 @@ def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
     return cached
 
 
+def request_open_debts(request) -> tuple[list[Debt], dt.date]:
+    """The signed-in user's open debts and their day: from the request's ledger
+    when the page built one, else kept ones while their stamp holds (summary.py)."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is None:
+        stamp = summary.read(request.user, with_debts=True)
+        if stamp.fresh(timezone.now()):
+            request._courtesy_open_count = stamp.open_count  # for the badge, later in the page
+            return stamp.debts(), stamp.today
+        cached = ledger_for_request(request, stamp)
+    return cached.open, cached.today
+
+
 def request_open_count(request) -> int:
     """The badge's number for the signed-in user: from the request's ledger when
     the page built one, else from the kept summary while its stamp holds."""
     cached = getattr(request, "_courtesy_ledger", None)
     if cached is not None:
         return len(cached.open)
+    known = getattr(request, "_courtesy_open_count", None)
+    if known is not None:
+        return known
     stamp = summary.read(request.user)
     if stamp.fresh(timezone.now()):
         return stamp.open_count

@@ -159,7 +159,8 @@ class DebtDecision(models.Model):
 
 
 class LedgerSummary(models.Model):
-    """The navigation badge's count, kept between requests (see summary.py).
+    """The open debts (and their count, for the navigation badge), kept between
+    requests for the pages that show them without the whole ledger (see summary.py).
 
     `version` is bumped by database triggers (summary.install_triggers) in the same
     transaction as any write to a table the ledger reads, whoever writes
@@ -174,6 +175,8 @@ class LedgerSummary(models.Model):
     built_version = models.BigIntegerField(null=True)
     valid_until = models.DateTimeField(null=True)
     open_count = models.PositiveIntegerField(default=0)
+    today = models.DateField(null=True)  # the user's day the debts were computed for
+    open_debts = models.JSONField(default=list)  # summary.debt_as_json() of each, worst first
 
     def __str__(self):
         return f"ledger summary of user {self.user_id}"

@@ -1,10 +1,11 @@
-"""The navigation badge's count, kept per user between requests.
+"""The open debts and their count, kept per user between requests.
 
-Every signed-in page shows how many debts are open; reading the whole ledger
-for that doubled the cost of every page. DESIGN.md allows derived data to be
-kept when (1) one function builds it, the one that builds it fresh: the count
-is len(build_ledger(user).open), stored by ledger_for_request() when a page
-has built the ledger anyway; (2) it carries the stamp of the facts it was
+Every signed-in page shows how many debts are open, and a reference's or an
+opportunity's page lists theirs; reading the whole ledger for that doubled
+the cost of every page. DESIGN.md allows derived data to be kept when (1) one
+function builds it, the one that builds it fresh: the debts are
+build_ledger(user).open, stored by ledger_for_request() when a page has built
+the ledger anyway; (2) it carries the stamp of the facts it was
 built from: LedgerSummary.version, bumped by database triggers in the same
 transaction as every write to a table the ledger reads, whoever writes; and
 (3) a property test compares it with a fresh build after random sequences of
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from goodword.courtesy.facts import Facts
+from goodword.courtesy.facts import Debt, Facts, Severity
 from goodword.courtesy.models import CourtesySettings, DebtDecision, LedgerSummary
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
@@ -37,15 +38,23 @@ class Stamp:
     built_version: int | None = None
     valid_until: dt.datetime | None = None
     open_count: int = 0
+    today: dt.date | None = None
+    open_debts: list | None = None  # as stored (JSON), when read with_debts
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.built_version == self.version and self.valid_until is not None and now < self.valid_until
 
+    def debts(self) -> list[Debt]:
+        return [debt_from_json(data) for data in self.open_debts or ()]
 
-def read(user) -> Stamp:
-    """The user's stamp and kept count (one query; one more to create the row on first use)."""
+
+_STAMP = ("version", "built_version", "valid_until", "open_count", "today")
+
+
+def read(user, *, with_debts: bool = False) -> Stamp:
+    """The user's stamp and kept count (and debts): one query, one more to create the row on first use."""
     row = LedgerSummary.objects.filter(pk=user.pk).values_list(
-        "version", "built_version", "valid_until", "open_count").first()
+        *_STAMP, *(("open_debts",) if with_debts else ())).first()
     if row is not None:
         return Stamp(*row)
     # Any write from here on bumps the version. Created at 0; if a concurrent request
@@ -55,14 +64,26 @@ def read(user) -> Stamp:
 
 
 def store(user, stamp: Stamp, ledger) -> None:
-    """Keep the ledger's open count under `stamp` (read before its facts), unless
-    it is already kept or a write has moved the version since."""
+    """Keep the ledger's open debts under `stamp` (read before its facts), unless
+    they are kept already or a write has moved the version since."""
     until = valid_until(ledger.facts)
-    count = len(ledger.open)
-    if stamp.built_version == stamp.version and stamp.valid_until == until and stamp.open_count == count:
+    if stamp.built_version == stamp.version and stamp.valid_until == until:
         return
     LedgerSummary.objects.filter(pk=user.pk, version=stamp.version).update(
-        built_version=stamp.version, valid_until=until, open_count=count)
+        built_version=stamp.version, valid_until=until, open_count=len(ledger.open), today=ledger.today,
+        open_debts=[debt_as_json(debt) for debt in ledger.open])
+
+
+def debt_as_json(debt: Debt) -> list:
+    return [debt.rule, int(debt.severity), debt.due_on.isoformat(), debt.why, debt.action, debt.reference_id,
+            debt.reference_name, debt.opportunity_id, debt.opportunity_label,
+            [list(candidate) for candidate in debt.candidates], debt.channel]
+
+
+def debt_from_json(data: list) -> Debt:
+    rule, severity, due_on, why, action, reference_id, reference_name, opportunity_id, label, candidates, channel = data
+    return Debt(rule, Severity(severity), dt.date.fromisoformat(due_on), why, action, reference_id, reference_name,
+                opportunity_id, label, tuple(tuple(candidate) for candidate in candidates), channel)
 
 
 def valid_until(facts: Facts) -> dt.datetime:
@@ -77,17 +98,24 @@ def valid_until(facts: Facts) -> dt.datetime:
     return until
 
 
-def open_count(user, now: dt.datetime | None = None) -> int:
-    """The badge's number: the kept count while its stamp holds, else a fresh build (then kept)."""
+def open_debts(user, now: dt.datetime | None = None) -> list[Debt]:
+    """The user's open debts: the kept ones while their stamp holds, else a fresh build (then kept)."""
     from goodword.courtesy.ledger import build_ledger
 
     now = now or timezone.now()
-    stamp = read(user)
+    stamp = read(user, with_debts=True)
     if stamp.fresh(now):
-        return stamp.open_count
+        return stamp.debts()
     ledger = build_ledger(user, now)
     store(user, stamp, ledger)
-    return len(ledger.open)
+    return ledger.open
+
+
+def open_count(user, now: dt.datetime | None = None) -> int:
+    """The badge's number: the kept count while its stamp holds, else a fresh build (then kept)."""
+    now = now or timezone.now()
+    stamp = read(user)
+    return stamp.open_count if stamp.fresh(now) else len(open_debts(user, now))
 
 
 def ledger_tables() -> dict[str, str]:

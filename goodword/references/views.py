@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.listing_state import state_label
-from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity
+from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity, StageChange
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
 from goodword.references import services
@@ -75,12 +75,15 @@ def timeline_start(request) -> int:
 
 
 def event_form_for(user, reference) -> EventForm:
-    """A fresh log form whose opportunity list holds what can still be about this
-    reference: open applications, and the ones they are listed on."""
+    """A fresh log form whose opportunity list holds what an event can still be
+    about: open applications, and the ones this reference is on. (A posted
+    form accepts any of the user's opportunities.)"""
+    stage = StageChange.objects.filter(opportunity=OuterRef("pk")).order_by("-changed_on", "-id").values("stage")[:1]
+    on_slate = Listing.objects.filter(opportunity=OuterRef("pk"), reference=reference)
     return EventForm(user=user, opportunities=(
-        Opportunity.objects.for_user(user)
-        .filter(Q(stage__isnull=True) | ~Q(stage__in=CLOSED_STAGES) | Q(listings__reference=reference))
-        .distinct().order_by("company", "role")
+        Opportunity.objects.filter(owner=user).annotate(current_stage=Subquery(stage))
+        .filter(Q(current_stage__isnull=True) | ~Q(current_stage__in=CLOSED_STAGES) | Exists(on_slate))
+        .only("id", "company", "role").order_by("company", "role")
     ))
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from goodword.core.widgets import QuickSelect
 from goodword.opportunities.models import Opportunity
 from goodword.references.forms import FriendlyForm
 from goodword.references.models import Channel
@@ -16,13 +17,15 @@ def datetime_input():
 class EventForm(FriendlyForm, forms.Form):
     """Log one interaction in a single step; services.log_event does the rest."""
 
-    kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)
-    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices])
+    kind = forms.ChoiceField(label="What happened", choices=EventKind.choices, widget=QuickSelect)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices],
+                                widget=QuickSelect)
     occurred_at = forms.DateTimeField(
         label="When", required=False, widget=datetime_input(), help_text="Defaults to now."
     )
     opportunity = forms.ModelChoiceField(
-        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None"
+        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None",
+        widget=QuickSelect,
     )
     note = forms.CharField(label="Note", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
 

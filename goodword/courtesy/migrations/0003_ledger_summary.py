@@ -1,4 +1,4 @@
-"""The navigation badge's per-user summary. Its write triggers are (re)installed
+"""The per-user summary of the open debts (the navigation badge, a reference's and an opportunity's page). Its write triggers are (re)installed
 after every migrate by goodword.courtesy.summary.install_triggers (a later
 migration that rebuilds a table on SQLite drops that table's triggers)."""
 
@@ -25,6 +25,8 @@ class Migration(migrations.Migration):
                 ("built_version", models.BigIntegerField(null=True)),
                 ("valid_until", models.DateTimeField(null=True)),
                 ("open_count", models.PositiveIntegerField(default=0)),
+                ("today", models.DateField(null=True)),
+                ("open_debts", models.JSONField(default=list)),
             ],
         ),
     ]
