@@ -105,3 +105,13 @@ def test_the_log_form_offers_open_applications_and_the_references_own(alice, ali
     alice_client.post(reverse("timeline:log", args=[dana.pk]), {"kind": "note", "opportunity": closed.pk})
     assert Event.objects.filter(reference=dana, opportunity=closed).exists()
     assert open_job.pk
+
+
+def test_the_pipeline_shows_fewer_of_each_closed_stage_than_of_an_open_one(alice, alice_client):
+    from goodword.opportunities.views import CLOSED_SHOWN, GROUP_SHOWN
+
+    for n in range(GROUP_SHOWN + 2):
+        make_opportunity(alice, company=f"Applied {n:02d}", stage="applied")
+        make_opportunity(alice, company=f"Rejecter {n:02d}", stage="rejected")
+    html = alice_client.get(reverse("opportunities:list")).content.decode()
+    assert html.count("Applied ") == GROUP_SHOWN and html.count("Rejecter ") == CLOSED_SHOWN < GROUP_SHOWN
