@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from goodword.references.views import detail_context, get_reference, timeline_page, timeline_start
+from goodword.references.views import detail_context, get_reference, reference_detail, timeline_page, timeline_start
 from goodword.timeline import services
 from goodword.timeline.forms import EventForm
 from goodword.timeline.models import Event
@@ -54,10 +54,9 @@ def event_delete(request, pk):
 def older_events(request, pk):
     """The next page of a reference's timeline, for the "Older events" link:
     its events appended out of band, and the link to the page after it
-    (without JavaScript the link opens the reference's page at that page)."""
-    reference = get_reference(request, pk)
-    start = timeline_start(request)
+    (without JavaScript, the reference's page at that page of the timeline)."""
     if not request.htmx:
-        return redirect(reverse("references:detail", args=[pk]) + (f"?older={start}" if start else "") + "#timeline")
-    context = {"reference": reference, **timeline_page(request.user, reference, start)}
+        return reference_detail(request, pk)
+    reference = get_reference(request, pk)
+    context = {"reference": reference, **timeline_page(request.user, reference, timeline_start(request))}
     return render(request, "references/detail.html#timeline_page", context)
