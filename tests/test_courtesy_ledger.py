@@ -323,21 +323,6 @@ def test_the_ledger_page_says_how_many_applications_are_archived(alice, alice_cl
     assert "1 application that ended more than 180 days ago is archived" in alice_client.get("/due/").content.decode()
 
 
-def test_overlapping_ledgers_turn_the_garbage_collector_back_on_whatever_order_they_end_in():
-    import gc
-
-    from goodword.courtesy.ledger import _collector_paused
-
-    assert gc.isenabled()
-    first, second = _collector_paused(), _collector_paused()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)
-    assert not gc.isenabled()  # the second one is still building its facts
-    second.__exit__(None, None, None)
-    assert gc.isenabled()
-
-
 def test_a_page_lets_go_of_its_ledger_once_rendered(alice, alice_client, dana):
     """Requests and template contexts sit in reference cycles that wait for the
     garbage collector; a heavy ledger hanging off them made 200 ms stalls."""

@@ -24,6 +24,7 @@ OBJECT_URLS = {
     "references:edit": ("reference", {"name": "Taken over", "relationship": "peer", "status": "active"}),
     "references:delete": ("reference", {}),
     "timeline:log": ("reference", {"kind": "call", "note": "bob was here"}),
+    "timeline:older": ("reference", {}),
     "timeline:delete": ("event", {}),
     "opportunities:detail": ("opportunity", {}),
     "opportunities:edit": ("opportunity", {"company": "Bobco", "role": "Spy", "references_wanted": 3}),

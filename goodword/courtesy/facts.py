@@ -7,7 +7,6 @@ datetime; every "day" is a date in the user's own time zone.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Mapping
@@ -269,18 +268,6 @@ class Facts:
         if opp.stage in CHECKING_STAGES:
             return True
         return opp.stage not in OUTCOME_STAGES and opp.id in self.employer_asked
-
-
-def builder(cls):
-    """A fast constructor for a frozen, slotted dataclass: every field, positionally,
-    no defaults. The generated __init__ of a frozen dataclass goes through
-    object.__setattr__ once per field (three times slower); ledger.py builds
-    tens of thousands of these per ledger."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    namespace = {"new": object.__new__, "cls": cls} | {f"set_{name}": getattr(cls, name).__set__ for name in names}
-    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
-    exec(f"def build({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n", namespace)  # noqa: S102
-    return namespace["build"]
 
 
 @dataclass(frozen=True, slots=True)

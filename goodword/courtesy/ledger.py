@@ -11,10 +11,7 @@ per opportunity). Numbers and the reasoning: docs/ledger.md.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,7 +19,7 @@ from django.db import connection
 from django.db.models import CharField, F, Func, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from goodword.courtesy import rules
+from goodword.courtesy import rules, summary
 from goodword.courtesy.facts import (
     PAIR_KINDS,
     Debt,
@@ -34,16 +31,12 @@ from goodword.courtesy.facts import (
     RefFacts,
     Severity,
     UserSettings,
-    builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
-
-# Positional constructors that skip the frozen dataclasses' per-field object.__setattr__.
-_ref_facts, _opp_facts, _interview_facts, _listing_facts = map(builder, (RefFacts, OppFacts, InterviewFacts, ListingFacts))
 
 
 def load_settings(user) -> UserSettings:
@@ -176,8 +169,8 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     latest = (Event.objects.filter(owner=user, reference=OuterRef("pk"))
               .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
     references = {
-        pk: _ref_facts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
-                       day(consent_on), consent_scope)
+        pk: RefFacts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
+                      day(consent_on), consent_scope)
         for pk, name, relationship, status, created_at, channel, last_event, consent_on, consent_scope
         in Reference.objects.filter(owner=user)
         .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")),
@@ -199,9 +192,9 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
         .order_by("opportunity_id", "when", "id").annotate(moment=_Raw(F("when")))
         .values_list("opportunity_id", "moment", "format", "strong_points", "weak_points")
     ):
-        interviews.setdefault(opportunity_id, []).append(_interview_facts(moment(when), kind, strong, weak))
+        interviews.setdefault(opportunity_id, []).append(InterviewFacts(moment(when), kind, strong, weak))
     opportunities = {
-        pk: _opp_facts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
+        pk: OppFacts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
                        tuple(interviews.get(pk, ())))
         for pk, company, role, wanted, announced in Opportunity.objects.filter(owner=user)
         .order_by().annotate(announced=_RawDate(F("announced_on")))
@@ -218,7 +211,7 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     }
 
     listings = []
-    append, parse, new, empty = listings.append, _parse, _listing_facts, {}
+    append, parse, new, empty = listings.append, _parse, ListingFacts, {}
     with connection.cursor() as cursor:
         cursor.execute(*_listings_sql(connection.vendor, user.pk, archived))
         for reference_id, opportunity_id, created, events in cursor.fetchall():
@@ -239,50 +232,6 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
                         kinds, map(parse, moments.split(",")), map(int, ids.split(",")))
             append(new(reference_id, opportunity_id, parse(created), first, last, first_ids, last_ids))
     return references, opportunities, listings, employer_asked, len(archived)
-
-
-def reuse_or_fetch_facts(user, now: dt.datetime | None = None) -> Facts:
-    """fetch_facts(), or this connection's previous facts for the same user when
-    SQLite shows that nothing in the database has changed since they were read.
-
-    The rules still run on them at `now`; only the reading is saved (most of a
-    heavy account's ledger time). Every page shows the ledger's count, and most
-    page views change nothing. Other databases, and reads inside a transaction
-    (which could still roll back what it wrote), always fetch. Each connection
-    (each server thread) keeps one user's facts: a few MB for a heavy account.
-    """
-    now = now or timezone.now()
-    user_settings = load_settings(user)
-    archive_before = user_settings.archive_before(now.astimezone(user_settings.tz).date())
-    stamp = _unchanged_database_stamp()
-    if stamp is None:
-        return Facts(now, user_settings, *_fetch_parts(user, archive_before))
-    # Read before the facts: a commit landing in between makes the next stamp differ.
-    key = (stamp, user.pk, user_settings, archive_before)
-    kept = getattr(connection, "goodword_facts", None)
-    if kept is not None and kept[0] == key:
-        parts = kept[1]
-    else:
-        parts = _fetch_parts(user, archive_before)
-        connection.goodword_facts = (key, parts)
-    return Facts(now, user_settings, *parts)
-
-
-def _unchanged_database_stamp() -> tuple | None:
-    """A value that stays equal exactly while nobody writes to the database, or None.
-
-    SQLite's PRAGMA data_version changes when another connection (another
-    thread, `goodword` in a terminal, the worker) commits; the connection's
-    own writes, committed or not, show in its total_changes. The connection
-    object itself is part of the stamp: a reconnection starts the count anew.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        (version,) = cursor.fetchone()
-    raw = connection.connection
-    return raw, version, raw.total_changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,47 +305,11 @@ def apply_decisions(debts: list[Debt], decisions: dict[str, Decision], today: dt
     return open_debts, hidden
 
 
-_pause_lock = threading.Lock()
-_pausers = 0  # requests inside _collector_paused() right now
-_collector_was_enabled = True
-
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while the facts are built.
-
-    A heavy account's facts are some 100,000 small objects with no reference
-    cycles; building them triggered dozens of collections, and now and then a
-    full one over every object in the process: a third of the ledger's time,
-    at random (benchmarks/ledger.py with nothing archived: 160 ms paused,
-    170-330 ms not). Objects are still freed by reference counting; any cycle
-    made meanwhile waits for the next collection. The switch is process-wide:
-    the first of overlapping requests turns it off and the last one out
-    restores it, so it never stays off.
-    """
-    global _pausers, _collector_was_enabled
-    with _pause_lock:
-        if _pausers == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pausers += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pausers -= 1
-            if _pausers == 0 and _collector_was_enabled:
-                gc.enable()
-
-
-def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = False) -> Ledger:
+def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
-    worst first then by due date. A fixed number of queries: eight; with
-    reuse_facts on SQLite, three while the database is unchanged and nine when
-    it has changed (see reuse_or_fetch_facts)."""
-    with _collector_paused():
-        facts = reuse_or_fetch_facts(user, now) if reuse_facts else fetch_facts(user, now)
-        debts = rules.run_rules(facts)
+    worst first then by due date. A fixed number of queries: eight."""
+    facts = fetch_facts(user, now)
+    debts = rules.run_rules(facts)
     decisions = {row.key: row.as_plain() for row in DebtDecision.objects.filter(owner=user)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
     holds = [
@@ -409,18 +322,48 @@ def build_ledger(user, now: dt.datetime | None = None, *, reuse_facts: bool = Fa
     return Ledger(facts.today, facts.settings, open_debts, hidden, holds, facts)
 
 
-def ledger_for_request(request) -> Ledger:
+def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
     """The signed-in user's ledger, computed once per request.
 
     The page and the navigation badge both show it; computing it twice would
     double the dashboard's most expensive step. Call it only after any change
-    the request makes (a settle, a snooze), since it is not recomputed. The
-    facts are reused from an earlier request while the database is unchanged.
+    the request makes (a settle, a snooze), since it is not recomputed. Its
+    open count is kept for the badge of the next pages (summary.py).
     """
     cached = getattr(request, "_courtesy_ledger", None)
     if cached is None:
-        cached = request._courtesy_ledger = build_ledger(request.user, reuse_facts=True)
+        stamp = stamp or summary.read(request.user)  # before the facts: see summary.py
+        cached = request._courtesy_ledger = build_ledger(request.user)
+        summary.store(request.user, stamp, cached)
     return cached
+
+
+def request_open_debts(request) -> tuple[list[Debt], dt.date]:
+    """The signed-in user's open debts and their day: from the request's ledger
+    when the page built one, else kept ones while their stamp holds (summary.py)."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is None:
+        stamp = summary.read(request.user, with_debts=True)
+        if stamp.fresh(timezone.now()):
+            request._courtesy_open_count = stamp.open_count  # for the badge, later in the page
+            return stamp.debts(), stamp.today
+        cached = ledger_for_request(request, stamp)
+    return cached.open, cached.today
+
+
+def request_open_count(request) -> int:
+    """The badge's number for the signed-in user: from the request's ledger when
+    the page built one, else from the kept summary while its stamp holds."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is not None:
+        return len(cached.open)
+    known = getattr(request, "_courtesy_open_count", None)
+    if known is not None:
+        return known
+    stamp = summary.read(request.user)
+    if stamp.fresh(timezone.now()):
+        return stamp.open_count
+    return len(ledger_for_request(request, stamp).open)
 
 
 def release_request_ledger(request) -> None:

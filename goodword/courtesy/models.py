@@ -163,3 +163,27 @@ class DebtDecision(models.Model):
             key=self.key, kind=self.kind, severity=Severity(self.severity), due_on=self.due_on,
             until=self.until, reason=self.reason,
         )
+
+
+class LedgerSummary(models.Model):
+    """The open debts (and their count, for the navigation badge), kept between
+    requests for the pages that show them without the whole ledger (see summary.py).
+
+    `version` is bumped by database triggers (summary.install_triggers) in the same
+    transaction as any write to a table the ledger reads, whoever writes
+    (web, CLI, worker, admin, a queryset update). The count is trusted only
+    while `built_version` equals `version` and `valid_until` has not passed.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="ledger_summary"
+    )
+    version = models.BigIntegerField(default=0)
+    built_version = models.BigIntegerField(null=True)
+    valid_until = models.DateTimeField(null=True)
+    open_count = models.PositiveIntegerField(default=0)
+    today = models.DateField(null=True)  # the user's day the debts were computed for
+    open_debts = models.JSONField(default=list)  # summary.debt_as_json() of each, worst first
+
+    def __str__(self):
+        return f"ledger summary of user {self.user_id}"

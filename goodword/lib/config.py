@@ -145,7 +145,7 @@ def sqlite_database(path: Path) -> dict:
         "ENGINE": "goodword.core.backends.sqlite3",
         "NAME": str(path),
         # Each server thread keeps its connection for ten minutes, and with it
-        # SQLite's page cache and the ledger's facts (courtesy.ledger.reuse_or_fetch_facts).
+        # SQLite's page cache, instead of opening a file and running the PRAGMAs below per request.
         "CONN_MAX_AGE": 600,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on

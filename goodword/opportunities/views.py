@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +43,7 @@ def not_a_post(request):
 
 
 GROUP_SHOWN = 20  # per stage on the whole pipeline; a stage's own page lists them all, PAGE_SIZE at a time
+CLOSED_SHOWN = 5  # per closed stage (landed, rejected, ...): the past matters less than what is open
 PAGE_SIZE = 50
 
 
@@ -73,7 +74,7 @@ def opportunity_list(request):
         by_stage = {}
         latest = opportunities.annotate(rank=Window(
             RowNumber(), partition_by=F("stage"), order_by=[F("stage_since").desc(), F("id").desc()],
-        )).filter(rank__lte=GROUP_SHOWN)
+        )).filter(Q(rank__lte=CLOSED_SHOWN) | Q(rank__lte=GROUP_SHOWN) & ~Q(stage__in=CLOSED_STAGES))
         for opportunity in latest:
             by_stage.setdefault(opportunity.stage, []).append(opportunity)
     groups = [

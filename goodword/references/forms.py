@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from goodword.core.widgets import QuickSelect
 from goodword.references.models import Reference, Relationship, Status
 
 
@@ -111,9 +112,11 @@ class ReferenceForm(FieldsetsMixin, forms.ModelForm):
 
 class ReferenceFilterForm(FriendlyForm, forms.Form):
     q = forms.CharField(label="Name or organisation", required=False, max_length=200)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices])
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Status.choices],
+                               widget=QuickSelect)
     relationship = forms.ChoiceField(
-        label="Relationship", required=False, choices=[("", "Any relationship"), *Relationship.choices]
+        label="Relationship", required=False, choices=[("", "Any relationship"), *Relationship.choices],
+        widget=QuickSelect,
     )
 
     def filter(self, queryset):

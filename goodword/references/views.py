@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
-from goodword.opportunities.models import Listing
+from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity, StageChange
 from goodword.opportunities.services import reference_listings_with_states
 from goodword.outreach.services import recent_messages
 from goodword.references import services
@@ -54,9 +54,42 @@ def get_reference(request, pk):
     return get_object_or_404(Reference.objects.for_user(request.user), pk=pk)
 
 
-def detail_context(request, reference, *, event_form=None, logged=None):
+TIMELINE_PAGE = 20  # events per page of a reference's timeline, newest first
+
+
+def timeline_page(user, reference, start: int) -> dict:
+    """One page of the reference's events from the `start`-th newest, and where
+    the older and newer pages start (None: there is none)."""
+    events = list(Event.objects.for_user(user).filter(reference=reference)
+                  .select_related("opportunity")[start:start + TIMELINE_PAGE + 1])
+    return {
+        "events": events[:TIMELINE_PAGE],
+        "older_start": start + TIMELINE_PAGE if len(events) > TIMELINE_PAGE else None,
+        "newer_start": max(0, start - TIMELINE_PAGE) if start else None,
+    }
+
+
+def timeline_start(request) -> int:
+    """The ?older= (or ?start=) offset of a timeline page; anything else is the first page."""
+    value = request.GET.get("older") or request.GET.get("start") or "0"
+    return min(int(value), 10**9) if value.isdigit() else 0
+
+
+def event_form_for(user, reference, *, opportunity=None) -> EventForm:
+    """A fresh log form whose opportunity list holds what an event can still be
+    about: open applications, and the ones this reference is on. (A posted
+    form accepts any of the user's opportunities.)"""
+    stage = StageChange.objects.filter(opportunity=OuterRef("pk")).order_by("-changed_on", "-id").values("stage")[:1]
+    on_slate = Listing.objects.filter(opportunity=OuterRef("pk"), reference=reference)
+    return EventForm(user=user, opportunity=opportunity, opportunities=(
+        Opportunity.objects.filter(owner=user).annotate(current_stage=Subquery(stage))
+        .filter(Q(current_stage__isnull=True) | ~Q(current_stage__in=CLOSED_STAGES) | Exists(on_slate))
+        .only("id", "company", "role").order_by("company", "role")
+    ))
+
+
+def detail_context(request, reference, *, event_form=None, logged=None, start: int = 0):
     """Everything the reference page shows, in a fixed number of queries."""
-    events = Event.objects.for_user(request.user).filter(reference=reference).select_related("opportunity")
     listings = [
         {"listing": listing, "state": state, "state_label": state_label(state)}
         for listing, state in reference_listings_with_states(reference)
@@ -66,10 +99,10 @@ def detail_context(request, reference, *, event_form=None, logged=None):
                   if row["listing"].opportunity.stage not in OUTCOME_STAGES]
     return {
         "reference": reference,
-        "events": list(events),
+        **timeline_page(request.user, reference, start),
         "listings": listings,
-        "event_form": event_form or EventForm(user=request.user,
-                                              opportunity=still_open[0] if len(still_open) == 1 else None),
+        "event_form": event_form or event_form_for(
+            request.user, reference, opportunity=still_open[0] if len(still_open) == 1 else None),
         "logged": logged,
         "outbox_messages": recent_messages(reference),
     }
@@ -84,8 +117,8 @@ def consent_context(request, reference) -> dict:
 
 def reference_detail(request, pk):
     reference = get_reference(request, pk)
-    context = (detail_context(request, reference) | own_debts_context(request, reference=reference)
-               | consent_context(request, reference))
+    context = detail_context(request, reference, start=timeline_start(request))
+    context |= own_debts_context(request, reference=reference) | consent_context(request, reference)
     return render(request, "references/detail.html", context)
 
 

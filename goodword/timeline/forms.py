@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from goodword.core.widgets import QuickSelect
 from goodword.opportunities.models import Opportunity
 from goodword.references.forms import FriendlyForm
 from goodword.references.models import Channel
@@ -16,8 +17,9 @@ def datetime_input():
 class EventForm(FriendlyForm, forms.Form):
     """Log one interaction in a single step; services.log_event does the rest."""
 
-    kind = forms.ChoiceField(label="What happened", choices=EventKind.choices)
-    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices])
+    kind = forms.ChoiceField(label="What happened", choices=EventKind.choices, widget=QuickSelect)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "—"), *Channel.choices],
+                                widget=QuickSelect)
     occurred_at = forms.DateTimeField(
         label="When", required=False, widget=datetime_input(),
         help_text="Leave it as it is for now (the moment you log it), or change it to when it happened.",
@@ -28,16 +30,21 @@ class EventForm(FriendlyForm, forms.Form):
     opportunity = forms.ModelChoiceField(
         label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None",
         help_text="Agreeing, a heads-up, thanks and the like settle a debt only for the opportunity they name.",
+        widget=QuickSelect,
     )
     note = forms.CharField(label="Note", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user, opportunity=None, **kwargs):
+    def __init__(self, *args, user, opportunity=None, opportunities=None, **kwargs):
         now = timezone.localtime().replace(second=0, microsecond=0)
         kwargs["initial"] = {"occurred_at": now, "prefilled": now.strftime(DATETIME_LOCAL),
                              "opportunity": opportunity, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        # Only the user's own opportunities can be chosen, or even named.
-        self.fields["opportunity"].queryset = Opportunity.objects.for_user(user).order_by("company", "role")
+        # Only the user's own opportunities can be chosen, or even named; a page
+        # may offer fewer (`opportunities`, one of the user's querysets): every
+        # option is rendered, and a long history made the form slow.
+        self.fields["opportunity"].queryset = (
+            opportunities if opportunities is not None else Opportunity.objects.for_user(user).order_by("company", "role")
+        )
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.refresh import changes_ledger
-from goodword.references.views import consent_context, detail_context, get_reference
+from goodword.references.views import (
+    consent_context,
+    detail_context,
+    get_reference,
+    reference_detail,
+    timeline_page,
+    timeline_start,
+)
 from goodword.timeline import services
 from goodword.timeline.forms import EventForm
 from goodword.timeline.models import Event
@@ -54,3 +61,14 @@ def event_delete(request, pk):
         messages.success(request, f"Removed “{event.get_kind_display()}” from {event.reference.name}’s timeline.")
         return redirect(reverse("references:detail", args=[event.reference_id]) + "#timeline")
     return render(request, "timeline/confirm_delete.html", {"event": event})
+
+
+def older_events(request, pk):
+    """The next page of a reference's timeline, for the "Older events" link:
+    its events appended out of band, and the link to the page after it
+    (without JavaScript, the reference's page at that page of the timeline)."""
+    if not request.htmx:
+        return reference_detail(request, pk)
+    reference = get_reference(request, pk)
+    context = {"reference": reference, **timeline_page(request.user, reference, timeline_start(request))}
+    return render(request, "references/detail.html#timeline_page", context)

@@ -13,17 +13,18 @@ register = template.Library()
 def open_debt_count(context) -> int:
     """How many debts are open (not snoozed or dismissed) for the signed-in user.
 
-    Computed once per request (a fixed number of queries); 0 when signed out.
+    One query while the count kept for the user still holds (courtesy/summary.py),
+    the page's own ledger when it built one, else a fresh build; 0 when signed out.
     Usage: {% open_debt_count as owed %}{% if owed %}<span class="badge">{{ owed }}</span>{% endif %}
     """
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    from goodword.courtesy.ledger import build_ledger, ledger_for_request
+    from goodword.courtesy import summary
+    from goodword.courtesy.ledger import request_open_count
 
-    ledger = ledger_for_request(request) if request is not None else build_ledger(user)
-    return len(ledger.open)
+    return request_open_count(request) if request is not None else summary.open_count(user)
 
 
 @register.filter
