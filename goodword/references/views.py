@@ -1,3 +1,6 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from goodword.courtesy.ledger import ledger_for_request
+from goodword.courtesy.models import CourtesySettings
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
 from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity, StageChange
@@ -109,10 +112,11 @@ def detail_context(request, reference, *, event_form=None, logged=None, start: i
 
 
 def consent_context(request, reference) -> dict:
-    """What their standing consent covers and until when, by the user's own window
-    (the ledger of the request holds the user's settings and today)."""
-    ledger = ledger_for_request(request)
-    return {"standing_consent": reference.standing_consent(ledger.settings.consent_months), "today": ledger.today}
+    """What their standing consent covers and until when, by the user's own window.
+    One query for their settings: the page must not build the ledger for it."""
+    user_settings = CourtesySettings.for_user(request.user).as_plain()
+    today = dt.datetime.now(ZoneInfo(user_settings.time_zone)).date()
+    return {"standing_consent": reference.standing_consent(user_settings.consent_months), "today": today}
 
 
 def reference_detail(request, pk):
