@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from goodword.lib.dates import clamp_moment
+
 # Mirrors of the domain choices (goodword.opportunities / references / timeline
 # models); a test keeps them in step with the models.
 ASKED_STAGES = frozenset({"references_requested", "offer", "landed"})  # "references requested or later"
@@ -214,7 +216,10 @@ class Facts:
 
     def day(self, moment: dt.datetime) -> dt.date:
         """The calendar day of a moment, in the user's time zone."""
-        return moment.astimezone(self.tz).date()
+        try:
+            return moment.astimezone(self.tz).date()
+        except OverflowError:  # stored at the very end of the calendar (0001-01-01 or 9999-12-31)
+            return clamp_moment(moment).astimezone(self.tz).date()
 
     def day_start(self, day: dt.date) -> dt.datetime:
         """The first moment of a calendar day in the user's time zone:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.core.request_input import id_param
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import drafts, emails, outbox, sandbox, services
 from goodword.outreach.forms import ComposeForm, SmtpSettingsForm, TemplateForm
@@ -33,12 +34,8 @@ def _param(request, name):
 
 
 def _int_param(request, name):
-    value = _param(request, name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404(f"{name} must be an id")
-    return int(value)
+    # The compose form posts back to its own URL: the form's value wins over the query's.
+    return id_param(request, name, method="POST") if request.POST.get(name) else id_param(request, name)
 
 
 def _owned(request):
