@@ -17,7 +17,7 @@ import re
 import socket
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.core.signals import got_request_exception
@@ -54,6 +54,7 @@ FUZZ_VALUES = {
     "not_a_number": "nan",
     "markup": "<script>{{ x }}{% y %}</script>'\"",
 }
+ONE_FIELD_VALUES = ["nul", "line_breaks", "oversized", "huge", "far_future_local", "ancient", "unicode_digits", "long"]
 OVERSIZED_FIELDS_PER_REQUEST = 20  # 20 x 100 kB stays under Django's 2.5 MB request body limit
 RANDOM_POSTS = 4  # per page: plausible form data with a random third of the fields fuzzed
 
@@ -73,13 +74,25 @@ EXTRA_NAMES = {"next", "page", "q", "all", "done", "form", "action", "ref", "job
 class _FormFields(HTMLParser):
     """The name=value pairs a browser would submit for the forms of one page (first value per name)."""
 
-    def __init__(self):
+    def __init__(self, page_url: str):
         super().__init__()
+        self.page_url = page_url
         self.values: dict[str, str] = {}
+        self.by_target: dict[str, dict[str, str]] = {}  # the path a form posts to -> its fields
         self._select = self._textarea = None
+        self._target = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "form":
+            action = attrs.get("hx-post") or attrs.get("action") or ""
+            self._target = urlsplit(urljoin(self.page_url, action)).path
+            self.by_target.setdefault(self._target, {})
+        self._handle_field(tag, attrs)
+        if self._target and attrs.get("name") in self.values:
+            self.by_target[self._target].setdefault(attrs["name"], self.values[attrs["name"]])
+
+    def _handle_field(self, tag, attrs):
         name = attrs.get("name")
         if tag == "input" and name and name != "csrfmiddlewaretoken":
             if attrs.get("type") in ("checkbox", "radio"):
@@ -101,6 +114,8 @@ class _FormFields(HTMLParser):
             self.values[self._textarea] = data
 
     def handle_endtag(self, tag):
+        if tag == "form":
+            self._target = None
         if tag == "select":
             self._select = None
         elif tag == "textarea":
@@ -264,16 +279,18 @@ def fuzzer(world, db):
         logger.setLevel(level)
 
 
-def crawl_baselines(fuzzer, urls) -> dict[str, dict[str, str]]:
-    """url -> the form data its page offers (as alice)."""
-    baselines = {}
+def crawl_baselines(fuzzer, urls) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """(url -> the form data its page offers, path -> the fields of a form that posts there), as alice."""
+    baselines, targets = {}, {}
     for url in urls:
         response = fuzzer.request("alice", "GET", url)
-        parser = _FormFields()
+        parser = _FormFields(url)
         if response.get("Content-Type", "").startswith("text/html"):
             parser.feed(response.content.decode(errors="replace"))
         baselines[url] = parser.values
-    return baselines
+        for target, fields in parser.by_target.items():
+            targets.setdefault(target, {}).update({k: v for k, v in fields.items() if k not in targets.get(target, {})})
+    return baselines, targets
 
 
 def fuzzed_forms(names: list[str], baseline: dict[str, str], seed: str):
@@ -303,15 +320,21 @@ def run_fuzz(fuzzer, world):
     names = sorted(field_names())
     owned_urls = {name: fill(route, name, world) for route, name in patterns}
     own_pages = [urls.get("own") or urls["plain"] for urls in owned_urls.values()]
-    baselines = crawl_baselines(fuzzer, [url for url in own_pages if "token_login" not in url and "/link/" not in url])
+    baselines, targets = crawl_baselines(fuzzer, [url for url in own_pages if "token_login" not in url and "/link/" not in url])
     everything = {}
     for values in baselines.values():
         for key, value in values.items():
             everything.setdefault(key, value)
     all_names = sorted(set(names) | set(everything))
-    # The owner on their own pages: the full matrix.
+    # The owner on their own pages: each hostile value in one field of a real form at a time...
     for url in own_pages:
-        baseline = {**everything, **baselines.get(url, {})}
+        form = targets.get(url, {})
+        for name in form:
+            for label in ONE_FIELD_VALUES:
+                fuzzer.request("alice", "POST", url, {**form, name: FUZZ_VALUES[label]})
+    # ...then the full matrix.
+    for url in own_pages:
+        baseline = {**everything, **baselines.get(url, {}), **targets.get(url, {})}
         for label, data in fuzzed_forms(all_names, baseline, seed=url):
             fuzzer.request("alice", "POST", url, data)
             if label != "oversized":
