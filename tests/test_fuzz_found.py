@@ -272,3 +272,11 @@ def test_worker_poll_must_be_a_finite_positive_number(run, poll):
     result = run("worker", "--poll", poll)
     assert result.exit_code == 2
     assert "--poll" in result.output
+
+
+@pytest.mark.parametrize("key", ["no_heads_up:1000000000000000000000000000000:1", "no_heads_up:١:-", "no_heads_up:²:-",
+                                 "no_heads_up:-1:-", "a:b:c:d", "::"])
+@pytest.mark.parametrize("url", ["courtesy:settle", "courtesy:snooze", "courtesy:dismiss"])
+def test_a_debt_key_naming_no_possible_id_is_not_found(alice, url, key):
+    response = unraised(alice).post(reverse(url), {"key": key, "reason": "x", "until": "2030-01-01"})
+    assert response.status_code == 404

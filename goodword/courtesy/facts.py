@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from goodword.lib.dates import clamp_moment
+from goodword.lib.ids import parse_id
 
 # Mirrors of the domain choices (goodword.opportunities / references / timeline
 # models); a test keeps them in step with the models.
@@ -319,7 +320,16 @@ def parse_debt_key(key: str) -> tuple[str, int | None, int | None]:
     rule, reference, opportunity = key.split(":")
     if not rule or len(key) > 100:
         raise ValueError(key)
-    return rule, None if reference == "-" else int(reference), None if opportunity == "-" else int(opportunity)
+    return rule, _key_id(reference, key), _key_id(opportunity, key)
+
+
+def _key_id(text: str, key: str) -> int | None:
+    if text == "-":
+        return None
+    value = parse_id(text)  # int() would take "١" or a number past any id
+    if value is None:
+        raise ValueError(key)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,7 +187,7 @@ def worker_id() -> str:
 def _claimer_is_dead(claimed_by: str) -> bool:
     host, _, rest = claimed_by.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()) or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)
