@@ -86,7 +86,8 @@ class _FormFields(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             action = attrs.get("hx-post") or attrs.get("action") or ""
-            self._target = urlsplit(urljoin(self.page_url, action)).path
+            target = urlsplit(urljoin(self.page_url, action))
+            self._target = target.path + (f"?{target.query}" if target.query else "")
             self.by_target.setdefault(self._target, {})
         self._handle_field(tag, attrs)
         if self._target and attrs.get("name") in self.values:
@@ -100,6 +101,8 @@ class _FormFields(HTMLParser):
                     self.values.setdefault(name, attrs.get("value", "on"))
             else:
                 self.values.setdefault(name, attrs.get("value") or "")
+        elif tag == "button" and name:
+            self.values.setdefault(name, attrs.get("value", ""))  # the first submit button is the one pressed
         elif tag == "select" and name:
             self._select = name
         elif tag == "option" and self._select:
@@ -320,6 +323,10 @@ def run_fuzz(fuzzer, world):
     names = sorted(field_names())
     owned_urls = {name: fill(route, name, world) for route, name in patterns}
     own_pages = [urls.get("own") or urls["plain"] for urls in owned_urls.values()]
+    # Pages whose forms depend on the query: a draft exists only for a kind that fits the job.
+    ref, job = world["alice"]["reference"], world["alice"]["opportunity"]
+    own_pages += [f"/outreach/compose/?kind=heads_up&ref={ref}&job={job}", f"/outreach/jobs/{job}/slate/?kind=heads_up",
+                  f"/outreach/compose/?kind=thanks&ref={ref}", "/due/?all=1"]
     baselines, targets = crawl_baselines(fuzzer, [url for url in own_pages if "token_login" not in url and "/link/" not in url])
     everything = {}
     for values in baselines.values():
