@@ -157,6 +157,26 @@ def test_queueing_a_subject_with_a_line_break_is_refused(alice, facts, char):
         outbox.queue_message(alice, reference, kind="thanks", subject=f"Hi{char}there", text="x\n")
 
 
+@pytest.mark.parametrize("char", LINE_BREAKS)
+def test_a_stored_reference_name_with_a_line_break_is_folded_when_queued(alice, facts, char):
+    reference, _job = facts
+    type(reference).objects.filter(pk=reference.pk).update(name=f"Dana{char}Whitfield")
+    reference.refresh_from_db()
+    make_smtp_settings(alice, 2525)
+    message = outbox.queue_message(alice, reference, kind="thanks", subject="Hi", text="x\n")
+    assert message.to_name == "Dana Whitfield"
+
+
+def test_compose_refuses_a_line_break_in_the_recipient_name_with_a_field_error(alice, facts):
+    reference, job = facts
+    url = reverse("outreach:compose") + f"?kind=heads_up&ref={reference.pk}&job={job.pk}"
+    response = unraised(alice).post(url, {
+        "to_name": "Dana\u2028Bcc: x@example.com", "to_address": "dana@example.com", "subject": "Hello",
+        "body": "Hi", "key": "k1", "channel": "email", "action": "download",
+    })
+    assert response.status_code == 400 and 'id="id_to_name_error"' in response.content.decode()
+
+
 def test_cli_draft_file_with_a_bad_reference_header_says_so(alice, tmp_path, settings):
     settings.GOODWORD_CLI_USER = "alice"
     draft = emails.draft_file(to_name="Dana", to_address="dana@example.com", subject="Hi", text="Hi\n",

@@ -19,6 +19,9 @@ class ComposeForm(FriendlyForm, forms.Form):
         label="Sent by (when you send it yourself)",
     )
 
+    def clean_to_name(self):
+        return emails.check_header(self.cleaned_data["to_name"], "recipient name")
+
     def clean_subject(self):
         # The check the email builder makes, as a message on the field.
         return emails.check_subject(self.cleaned_data["subject"])

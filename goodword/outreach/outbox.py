@@ -35,6 +35,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from goodword.lib.text import one_line
 from goodword.outreach import crypto, emails
 from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
@@ -94,7 +95,8 @@ def queue_message(owner, reference, *, kind: str, subject: str, text: str, oppor
     fields = {
         "from_name": smtp.from_name,
         "from_address": smtp.from_address,
-        "to_name": reference.name if to_name is None else to_name,
+        # A name typed for this message must be one line; the stored name is folded onto one.
+        "to_name": one_line(reference.name) if to_name is None else emails.check_header(to_name, "recipient name"),
         "to_address": (to_address if to_address is not None else reference.primary_email),
         "subject": subject,
         "body_text": text,
