@@ -262,11 +262,11 @@ def test_every_reader_survives_extreme_dates_already_stored(alice, stored_extrem
     token = reminder_services.issue_feed_token(alice)
     feed = unraised().get(reminder_services.feed_path(token))
     assert feed.status_code == 200
-    assert reminder_services.build_digest(alice, now=timezone.now()) is not False
+    reminder_services.build_digest(alice, now=timezone.now())  # the digest reads the same dates
     settings.GOODWORD_CLI_USER = "alice"
     out = tmp_path / "out.ics"
     for args in (["export", "ics", str(out)], ["due"], ["job", "show", "Northwind"], ["ref", "show", "Dana"],
-                 ["digest"], ["log", "list"] if False else ["due", "--json"]):
+                 ["digest"], ["due", "--json"]):
         result = CliRunner().invoke(main, args)
         assert "Traceback" not in result.output and "--debug" not in result.output, (args, result.output)
         assert result.exit_code == 0, (args, result.output)
