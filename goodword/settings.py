@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "goodword.core.middleware.RefuseNulCharactersMiddleware",
     "goodword.courtesy.middleware.ReleaseLedgerMiddleware",
 ]
 

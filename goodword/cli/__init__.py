@@ -48,6 +48,12 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def parse_args(self, ctx, args):
+        # A shell cannot pass one, but a program calling us can; paths and the database refuse it with a crash.
+        if any("\x00" in arg for arg in args):
+            raise click.UsageError("An argument contains a NUL character (\\x00); remove it.", ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

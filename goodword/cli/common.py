@@ -151,7 +151,9 @@ def pick(queryset, text: str, noun: str, describe=str, fields=None):
     if not text:
         raise LookupProblem(f"Name a {noun} by its id or part of its name.")
     if text.isdigit():
-        row = queryset.filter(pk=int(text)).first()
+        from goodword.lib.ids import parse_id
+
+        row = queryset.filter(pk=parse_id(text) or 0).first()
         if row is None:
             raise LookupProblem(f"No {noun} has the id {text}.")
         return row
@@ -210,9 +212,22 @@ def parse_date(value: str | None, option: str):
     if value.strip().lower() in words:
         return words[value.strip().lower()]
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, today or yesterday.", param_hint=option) from None
+    return _in_window(day, option)
+
+
+def _in_window(value, option: str):
+    """The date or moment, if Goodword accepts it (goodword.lib.dates), else a usage error."""
+    from django.utils import timezone
+
+    from goodword.lib.dates import window_problem
+
+    problem = window_problem(value, timezone.localdate())
+    if problem:
+        raise click.BadParameter(problem, param_hint=option)
+    return value
 
 
 def parse_date_or_clear(value: str, option: str):
@@ -235,8 +250,8 @@ def parse_when(value: str | None, option: str = "--when"):
         amount, _, unit = text[:-4].partition(" ")
         units = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks"}
         unit = units.get(unit.rstrip("s"), None)
-        if amount.isdigit() and unit:
-            return timezone.now() - dt.timedelta(**{unit: int(amount)})
+        if amount.isascii() and amount.isdigit() and len(amount) <= 9 and unit:
+            return _in_window(timezone.now() - dt.timedelta(**{unit: int(amount)}), option)
     if text in ("today", "yesterday"):
         day = parse_date(text, option)
         return _midday(day)
@@ -247,6 +262,7 @@ def parse_when(value: str | None, option: str = "--when"):
             f"{value!r} is not a time; use YYYY-MM-DD, 'YYYY-MM-DD HH:MM', now, yesterday or '3 days ago'.",
             param_hint=option,
         ) from None
+    _in_window(moment, option)  # before any time zone arithmetic, which overflows at the ends of the calendar
     if len(value.strip()) == 10:
         return _midday(moment.date())
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

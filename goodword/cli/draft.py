@@ -117,13 +117,15 @@ def draft(kind, ref, job, tone, edit, out, builtin, template_dir, gift, as_json)
 
 
 def split_edited(text: str) -> tuple[str, str]:
+    from goodword.lib.text import has_line_break
+
     head, sep, body = text.partition(SEPARATOR + "\n")
     if not sep:
         raise click.ClickException(f"The edited draft lost its “{SEPARATOR}” line; nothing was saved.")
     subject = head.strip()
     if subject.lower().startswith("subject:"):
         subject = subject[len("subject:"):].strip()
-    if not subject or "\n" in subject:
+    if not subject or has_line_break(subject):
         raise click.ClickException("The subject must be one non-empty line.")
     return subject, body.strip() + "\n"
 

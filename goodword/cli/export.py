@@ -32,5 +32,7 @@ def ics(file):
 
     data = services.build_calendar(user)
     file.write(data)
-    if file.name != "<stdout>":
-        click.echo(f"Wrote {data.count(b'BEGIN:VEVENT')} events to {file.name}.", err=True)
+    if getattr(file, "name", "<stdout>") != "<stdout>":
+        # Whole lines only: the same words inside a summary or description are no event.
+        events = data.splitlines().count(b"BEGIN:VEVENT")
+        click.echo(f"Wrote {events} events to {file.name}.", err=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from goodword.cli.types import positive_seconds
+
 
 @click.command(
     epilog="""\b
@@ -13,7 +15,7 @@ Examples:
 """
 )
 @click.option("--once", is_flag=True, help="Send everything due, then exit.")
-@click.option("--poll", default=2.0, show_default=True, type=click.FloatRange(0.05, 300), help="Seconds between looks at the outbox.")
+@click.option("--poll", default=2.0, show_default=True, type=positive_seconds(0.05, 300), help="Seconds between looks at the outbox.")
 def worker(once, poll):
     """Send queued messages, daily digests and portal notices; safe to run in several processes at once."""
     from goodword.cli import _django

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from goodword.lib.dates import clamp_moment
+from goodword.lib.ids import parse_id
 from goodword.lib.vocabulary import (  # noqa: F401  (the rules import them from here too)
     AGREED,
     CHECKING_STAGES,
@@ -241,7 +243,10 @@ class Facts:
 
     def day(self, moment: dt.datetime) -> dt.date:
         """The calendar day of a moment, in the user's time zone."""
-        return moment.astimezone(self.tz).date()
+        try:
+            return moment.astimezone(self.tz).date()
+        except OverflowError:  # stored at the very end of the calendar (0001-01-01 or 9999-12-31)
+            return clamp_moment(moment).astimezone(self.tz).date()
 
     def day_start(self, day: dt.date) -> dt.datetime:
         """The first moment of a calendar day in the user's time zone:
@@ -329,7 +334,16 @@ def parse_debt_key(key: str) -> tuple[str, int | None, int | None]:
     rule, reference, opportunity = key.split(":")
     if not rule or len(key) > 100:
         raise ValueError(key)
-    return rule, None if reference == "-" else int(reference), None if opportunity == "-" else int(opportunity)
+    return rule, _key_id(reference, key), _key_id(opportunity, key)
+
+
+def _key_id(text: str, key: str) -> int | None:
+    if text == "-":
+        return None
+    value = parse_id(text)  # int() would take "١" or a number past any id
+    if value is None:
+        raise ValueError(key)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

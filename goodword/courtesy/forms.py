@@ -2,18 +2,24 @@ import zoneinfo
 
 from django import forms
 
+from goodword.core.dates import guard_date_fields
 from goodword.courtesy.models import CourtesySettings
+from goodword.lib.ids import MAX_ID
 from goodword.references.models import Channel
 
 
 class KeyForm(forms.Form):
     key = forms.CharField(max_length=100)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_date_fields(self)
+
 
 class SettleForm(KeyForm):
     channel = forms.ChoiceField(choices=[("", "—")] + list(Channel.choices), required=False)
     note = forms.CharField(max_length=2000, required=False)
-    reference = forms.IntegerField(required=False, min_value=1)
+    reference = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class SnoozeForm(KeyForm):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from goodword.core.fields import SafeDateField
 from goodword.core.models import OwnedQuerySet
 from goodword.courtesy.facts import Decision, Severity, UserSettings
 from goodword.lib.vocabulary import CONSENT_MONTHS_DEFAULT
@@ -142,11 +143,11 @@ class DebtDecision(models.Model):
         "opportunities.Opportunity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=10, choices=DecisionKind)
-    until = models.DateField("snoozed until", null=True, blank=True)
+    until = SafeDateField("snoozed until", null=True, blank=True)
     reason = models.TextField(max_length=1000, blank=True)
     # The occurrence the decision was made for: a worse or later debt shows again.
     severity = models.PositiveSmallIntegerField(choices=[(s.value, s.label) for s in Severity])
-    due_on = models.DateField()
+    due_on = SafeDateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DebtDecisionQuerySet.as_manager()

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from goodword.core.request_input import htmx_current_path, safe_next
 from goodword.courtesy import services
 from goodword.courtesy.chart import asked_chart_context
 from goodword.courtesy.forms import (
@@ -84,14 +84,10 @@ def _page_context(request, **extra) -> dict:
     htmx form the page it was posted from (the dashboard embeds a shorter ledger
     without the history; the ledger page shows 50 per severity, or all)."""
     if request.htmx:
-        return_to = request.htmx.current_url_abs_path or reverse("courtesy:ledger")
+        return_to = htmx_current_path(request, fallback=reverse("courtesy:ledger"))
     else:
         return_to = request.get_full_path()
-    try:
-        shown_on = urlsplit(return_to)
-    except ValueError:  # a malformed HX-Current-URL: answer as the ledger page would
-        return_to = reverse("courtesy:ledger")
-        shown_on = urlsplit(return_to)
+    shown_on = urlsplit(return_to)
     if shown_on.path == reverse("courtesy:ledger"):
         limit = None if parse_qs(shown_on.query).get("all") else SHOWN_GROUPS
         context = ledger_context(request.user, ledger=ledger_for_request(request), limit=limit, with_history=True)
@@ -130,10 +126,7 @@ def _respond(request, *, success: str = "", error: str = ""):
         messages.error(request, error)
     else:
         messages.success(request, success)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "courtesy:ledger"
-    return redirect(target)
+    return redirect(safe_next(request, fallback=reverse("courtesy:ledger")))
 
 
 def _form_error(form) -> str:

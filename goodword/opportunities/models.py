@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
+from goodword.core.fields import SafeDateField, SafeDateTimeField
 from goodword.core.models import OwnedQuerySet
 from goodword.lib import vocabulary
 
@@ -53,8 +54,8 @@ class Opportunity(models.Model):
     checker_name = models.CharField("reference checker", max_length=200, blank=True)
     checker_email = models.EmailField("checker's email", blank=True)
     checker_phone = models.CharField("checker's phone", max_length=40, blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    announced_on = models.DateField(
+    start_date = SafeDateField(null=True, blank=True)
+    announced_on = SafeDateField(
         "announced publicly on", null=True, blank=True,
         help_text="When you shared the result in public (LinkedIn, social media).",
     )
@@ -133,7 +134,7 @@ class StageChangeQuerySet(OwnedQuerySet):
 class StageChange(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_changes")
     stage = models.CharField(max_length=30, choices=Stage)
-    changed_on = models.DateField()
+    changed_on = SafeDateField()
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -156,7 +157,7 @@ class InterviewQuerySet(OwnedQuerySet):
 
 class Interview(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interviews")
-    when = models.DateTimeField()
+    when = SafeDateTimeField()
     with_whom = models.CharField("with whom", max_length=300, blank=True)
     format = models.CharField(max_length=20, choices=InterviewFormat, default=InterviewFormat.VIDEO)
     questions = models.TextField("questions asked", max_length=10000, blank=True)

@@ -20,6 +20,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from email_validator import EmailNotValidError, validate_email
 
+from goodword.lib.ids import parse_id
+from goodword.lib.text import has_line_break, one_line
+
 DRAFT_HEADERS = {
     "kind": "X-Goodword-Kind",
     "tone": "X-Goodword-Tone",
@@ -31,8 +34,9 @@ MAX_SUBJECT = 500
 
 
 def check_header(value: str, label: str) -> str:
-    """Refuse line breaks in anything that becomes a header: they would inject headers."""
-    if any(char in (value or "") for char in "\r\n\x00"):
+    """Refuse line breaks (any that str.splitlines knows) in anything that becomes a header:
+    they would inject headers or break the message."""
+    if has_line_break(value):
         raise ValidationError(f"The {label} contains a line break; a {label} must be one line.")
     return (value or "").strip()
 
@@ -111,9 +115,10 @@ def build_message(
     html_fragment is a built-in HTML template's output for an unedited draft;
     otherwise the HTML part is derived from the text.
     """
-    from_name = check_header(from_name, "sender name")
-    to_name = check_header(to_name, "recipient name")
-    subject = check_subject(subject)
+    # Stored text may predate the line-break check: fold it rather than fail the send for good.
+    from_name = check_header(one_line(from_name), "sender name")
+    to_name = check_header(one_line(to_name), "recipient name")
+    subject = check_subject(one_line(subject))
     from_address = check_address(from_address, "sender address")
     to_address = check_address(to_address, "recipient address")
     message = EmailMessage(policy=email.policy.SMTP)
@@ -136,7 +141,8 @@ def draft_file(*, to_name, to_address, subject, text, kind, tone, reference_id, 
                from_name="", from_address="", key="", html_fragment=None) -> bytes:
     """An .eml-style draft: a real message (any mail program opens it) plus X-Goodword-* headers
     that tell `goodword send` which reference, job and event it belongs to."""
-    subject = check_subject(subject)
+    subject = check_subject(one_line(subject))
+    to_name, from_name = one_line(to_name), one_line(from_name)
     to_address = check_address(to_address, "recipient address")
     message = EmailMessage(policy=email.policy.SMTP)
     if from_address:
@@ -174,6 +180,8 @@ def read_draft_file(data: bytes) -> dict:
     }
     for field, header in DRAFT_HEADERS.items():
         fields[field] = str(message[header]) if message[header] is not None else ""
-    if not fields["kind"] or not fields["reference"].isdigit():
+    if not fields["kind"] or parse_id(fields["reference"]) is None:
         raise ValidationError("The draft has no X-Goodword-Kind or X-Goodword-Reference header; make it with `goodword draft --out`.")
+    if fields["opportunity"] and parse_id(fields["opportunity"]) is None:
+        raise ValidationError(f"The draft's X-Goodword-Opportunity header “{fields['opportunity'][:40]}” is not an id.")
     return fields

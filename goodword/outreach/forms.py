@@ -1,5 +1,6 @@
 from django import forms
 
+from goodword.outreach import emails
 from goodword.outreach.models import Security
 from goodword.references.forms import FriendlyForm
 from goodword.references.models import Channel
@@ -17,6 +18,13 @@ class ComposeForm(FriendlyForm, forms.Form):
         choices=[(value, label) for value, label in Channel.choices if value != "portal"], initial="email",
         label="Sent by (when you send it yourself)",
     )
+
+    def clean_to_name(self):
+        return emails.check_header(self.cleaned_data["to_name"], "recipient name")
+
+    def clean_subject(self):
+        # The check the email builder makes, as a message on the field.
+        return emails.check_subject(self.cleaned_data["subject"])
 
     def clean_body(self):
         # Browsers post CRLF; the message is built (and its lines ended) by the email library.

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from goodword.lib import netguard, pinned_smtp
 from goodword.lib.redact import redact_links
+from goodword.lib.text import one_line
 from goodword.outreach import crypto, emails, secret_links
 from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
@@ -102,7 +103,8 @@ def queue_message(owner, reference, *, kind: str, subject: str, text: str, oppor
     fields = {
         "from_name": smtp.from_name,
         "from_address": smtp.from_address,
-        "to_name": reference.name if to_name is None else to_name,
+        # A name typed for this message must be one line; the stored name is folded onto one.
+        "to_name": one_line(reference.name) if to_name is None else emails.check_header(to_name, "recipient name"),
         "to_address": (to_address if to_address is not None else reference.primary_email),
         "subject": subject,
         "body_text": text,
@@ -201,7 +203,7 @@ def worker_id() -> str:
 def _claimer_is_dead(claimed_by: str) -> bool:
     host, _, rest = claimed_by.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()) or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)

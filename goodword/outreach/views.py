@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from goodword.core.request_input import id_param
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.refresh import announce_ledger_change
 from goodword.opportunities.models import Listing, Opportunity
@@ -36,12 +37,8 @@ def _param(request, name):
 
 
 def _int_param(request, name):
-    value = _param(request, name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404(f"{name} must be an id")
-    return int(value)
+    # The compose form posts back to its own URL: the form's value wins over the query's.
+    return id_param(request, name, method="POST") if request.POST.get(name) else id_param(request, name)
 
 
 def _owned(request):

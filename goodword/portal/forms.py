@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from goodword.core.dates import guard_date_fields
 from goodword.portal.models import Share
 
 
@@ -18,6 +19,7 @@ class _AnswerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # labels that end in "?" read badly with a colon after them
         super().__init__(*args, **kwargs)
+        guard_date_fields(self)
 
 
 class ConsentForm(_AnswerForm):
@@ -42,7 +44,8 @@ class LetterSentForm(_AnswerForm):
 
 
 class ContactDetailsForm(_AnswerForm):
-    email = forms.EmailField(label="Preferred email", required=False)
+    # 254: what the reference's address list accepts (validate_email_list), so the form says it, not a 500.
+    email = forms.EmailField(label="Preferred email", required=False, max_length=254)
     phone = forms.RegexField(label="Preferred phone", required=False, max_length=40, regex=r"^[0-9+\-(). /x]*\d[0-9+\-(). /x]*$",
                              error_messages={"invalid": "Use digits, spaces and + - ( ) . only."})
     hours = forms.CharField(label="Best hours to call", required=False, max_length=200)

@@ -40,6 +40,7 @@ DEFAULT_SHARED = [Share.BRIEFING, Share.RECAP, Share.TALKING_POINTS]
 
 # Brute-force throttle: this many misses from one client within the window → 429.
 MISS_LIMIT = 10
+MAX_EMAILS = MAX_PHONES = 10  # as validate_email_list and validate_phone_list allow
 MISS_WINDOW = dt.timedelta(minutes=15)
 
 
@@ -293,10 +294,11 @@ def _update_contact(reference, data: dict) -> list[str]:
     phone = (data.get("phone") or "").strip()
     hours = (data.get("hours") or "").strip()
     if email and (not reference.emails or reference.emails[0] != email):
-        reference.emails = [email] + [item for item in reference.emails if item != email]
+        # The newest first; the oldest falls off past the list's limit.
+        reference.emails = ([email] + [item for item in reference.emails if item != email])[:MAX_EMAILS]
         changes.append(f"email {email}")
     if phone and (not reference.phones or reference.phones[0] != phone):
-        reference.phones = [phone] + [item for item in reference.phones if item != phone]
+        reference.phones = ([phone] + [item for item in reference.phones if item != phone])[:MAX_PHONES]
         changes.append(f"phone {phone}")
     if hours and hours != reference.preferred_hours:
         reference.preferred_hours = hours

@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import decorator_from_middleware
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goodword.core.request_input import safe_next
 from goodword.opportunities.models import Listing
 from goodword.portal import services
 from goodword.portal.forms import ANSWER_FORMS, ShareForm
@@ -128,7 +128,8 @@ def portal_page(request, token):
             try:
                 services.record_answer(link, kind, data["nonce"], data)
             except ValidationError as error:
-                form.add_error(None, error)
+                # Messages only: the error may name model fields this form does not have.
+                form.add_error(None, error.messages)
                 status = 400
             else:
                 return redirect(request.path + f"?done={name}#answered", permanent=False)
@@ -184,7 +185,4 @@ def manage(request, listing_id):
 @require_POST
 def notices_read(request):
     services.mark_read(request.user)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request, fallback="/"))

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from goodword.core.dates import guard_date_fields
 from goodword.core.widgets import QuickSelect
 from goodword.references.models import Reference, Relationship, Status
 
@@ -45,6 +46,7 @@ class FriendlyForm:
         # The layout sets labels apart already; Django's trailing colon is noise.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        guard_date_fields(self)
 
     def invalid_fields(self):
         return [field for field in self.visible_fields() if field.errors]

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from goodword.core.fields import SafeDateField
 from goodword.core.models import OwnedQuerySet
 from goodword.lib import vocabulary
 
@@ -84,7 +85,7 @@ class Reference(models.Model):
     title = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     relationship = models.CharField(max_length=20, choices=Relationship, default=Relationship.OTHER)
-    known_since = models.DateField(null=True, blank=True)
+    known_since = SafeDateField(null=True, blank=True)
     how_we_met = models.TextField(max_length=2000, blank=True)
     vouches_for = models.JSONField(
         default=list, blank=True, validators=[validate_short_list],
@@ -93,7 +94,7 @@ class Reference(models.Model):
     likes = models.TextField(max_length=2000, blank=True, help_text="Things they like; gift preferences.")
     preferred_channel = models.CharField(max_length=20, choices=Channel, blank=True)
     preferred_hours = models.CharField(max_length=200, blank=True)
-    consent_given_on = models.DateField(null=True, blank=True)
+    consent_given_on = SafeDateField(null=True, blank=True)
     consent_scope = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
     notes = models.TextField(max_length=20000, blank=True)

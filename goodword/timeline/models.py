@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from goodword.core.fields import SafeDateTimeField
 from goodword.core.models import OwnedQuerySet
 from goodword.lib import vocabulary
 from goodword.references.models import Channel
@@ -25,7 +26,7 @@ class Event(models.Model):
     )
     kind = models.CharField(max_length=30, choices=EventKind)
     channel = models.CharField(max_length=20, choices=Channel, blank=True)
-    occurred_at = models.DateTimeField()
+    occurred_at = SafeDateTimeField()
     note = models.TextField(max_length=20000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
