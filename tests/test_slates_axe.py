@@ -62,7 +62,7 @@ def signed_in_pages(user) -> list[str]:
         reverse("outreach:slate", args=[northwind.pk]),
         reverse("outreach:slate", args=[northwind.pk]) + "?kind=outcome&next=/",
         reverse("outreach:outbox"), message.get_absolute_url(),
-        reverse("core:settings"), reverse("outreach:smtp"), reverse("outreach:templates"),
+        reverse("core:settings"), reverse("accounts:profile"), reverse("outreach:smtp"), reverse("outreach:templates"),
         reverse("outreach:template_edit", args=["thanks", "friendly"]), reverse("reminders:settings"),
         reverse("portal:manage", args=[listing.pk]),
     ]

@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import redeem_login_token, update_profile
+from goodword.core.request_input import safe_next
 
 
 @never_cache
@@ -20,14 +20,6 @@ def token_login(request, token):
         return render(request, "accounts/link_expired.html", status=410)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("core:home")
-
-
-def safe_next(request, fallback: str) -> str:
-    """The page the user was going to, if it is one of ours; else fallback."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @require_http_methods(["GET", "POST"])

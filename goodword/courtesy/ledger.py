@@ -351,6 +351,13 @@ def request_open_debts(request) -> tuple[list[Debt], dt.date]:
     return cached.open, cached.today
 
 
+def request_settings(request) -> UserSettings:
+    """The signed-in user's courtesy settings: the request's ledger's when the page
+    built one (no query), else read once."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    return cached.settings if cached is not None else load_settings(request.user)
+
+
 def request_open_count(request) -> int:
     """The badge's number for the signed-in user: from the request's ledger when
     the page built one, else from the kept summary while its stamp holds."""

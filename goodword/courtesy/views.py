@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from goodword.core.request_input import htmx_current_path, safe_next
+from goodword.core.request_input import htmx_current_path, id_param, safe_next
 from goodword.courtesy import services
 from goodword.courtesy.chart import asked_chart_context
 from goodword.courtesy.forms import (
@@ -201,12 +201,12 @@ def badge(request):
 def own_debts(request):
     """The "What you owe here" section of a reference's (?ref=) or an opportunity's (?job=) page."""
     reference = opportunity = None
-    ref_id, job_id = request.GET.get("ref", ""), request.GET.get("job", "")
-    if not (ref_id.isdigit() or job_id.isdigit()):
+    ref_id, job_id = id_param(request, "ref"), id_param(request, "job")
+    if ref_id is None and job_id is None:
         raise Http404("Say whose debts: ?ref= or ?job=.")
-    if ref_id.isdigit():
+    if ref_id is not None:
         reference = get_object_or_404(Reference.objects.for_user(request.user), pk=ref_id)
-    if job_id.isdigit():
+    if job_id is not None:
         opportunity = get_object_or_404(Opportunity.objects.for_user(request.user), pk=job_id)
     context = own_debts_context(request, reference=reference, opportunity=opportunity)
     return render(request, "courtesy/_own_debts.html", context)

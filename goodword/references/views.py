@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from goodword.courtesy.models import CourtesySettings
+from goodword.courtesy.ledger import request_settings
 from goodword.courtesy.pages import own_debts_context
+from goodword.lib.ids import parse_id
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
 from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity, StageChange
 from goodword.opportunities.services import reference_listings_with_states
@@ -74,8 +75,8 @@ def timeline_page(user, reference, start: int) -> dict:
 
 def timeline_start(request) -> int:
     """The ?older= (or ?start=) offset of a timeline page; anything else is the first page."""
-    value = request.GET.get("older") or request.GET.get("start") or "0"
-    return min(int(value), 10**9) if value.isdigit() else 0
+    value = parse_id(request.GET.get("older") or request.GET.get("start") or "")
+    return min(value, 10**9) if value is not None else 0
 
 
 def event_form_for(user, reference, *, opportunity=None) -> EventForm:
@@ -113,8 +114,8 @@ def detail_context(request, reference, *, event_form=None, logged=None, start: i
 
 def consent_context(request, reference) -> dict:
     """What their standing consent covers and until when, by the user's own window.
-    One query for their settings: the page must not build the ledger for it."""
-    user_settings = CourtesySettings.for_user(request.user).as_plain()
+    The page must not build the ledger for it: the settings cost one query at most."""
+    user_settings = request_settings(request)
     today = dt.datetime.now(ZoneInfo(user_settings.time_zone)).date()
     return {"standing_consent": reference.standing_consent(user_settings.consent_months), "today": today}
 
