@@ -37,7 +37,7 @@ from goodword.courtesy.facts import (
     builder,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
-from goodword.lib.vocabulary import LATEST_MOMENT_FIRST
+from goodword.lib.vocabulary import IN_EMPLOYER_HANDS, LATEST_MOMENT_FIRST
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
@@ -211,9 +211,10 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     for pk in archived:
         del opportunities[pk]
 
+    # References are in play once the employer called one of them or holds the reference sheet.
     employer_asked = {
         opportunity_id: moment(called)
-        for opportunity_id, called in Event.objects.filter(owner=user, kind="employer_contacted", opportunity__isnull=False)
+        for opportunity_id, called in Event.objects.filter(owner=user, kind__in=IN_EMPLOYER_HANDS, opportunity__isnull=False)
         .order_by().values_list("opportunity_id").annotate(called=_Raw(Min("occurred_at"))).values_list("opportunity_id", "called")
     }
 

@@ -186,12 +186,19 @@ def no_heads_up(facts: Facts) -> Iterator[Debt]:
             }[since[0]].format(company=opp.company, day=w.day(asked_on, facts.today))
         else:
             trigger = f"{opp.company} started calling your references on {w.day(asked_on, facts.today)}"
-        for listing, ref in _slate(facts, opp, skip_hr=True):
+        slate = _slate(facts, opp, skip_hr=True)
+        opened = max((listing.last["sheet_opened"] for listing, _ in slate if "sheet_opened" in listing.last),
+                     default=None)
+        if opened is not None:
+            # The employer link was opened: the call can come any minute, so it is due that day.
+            trigger = (f"{opp.company} opened your reference sheet on {w.day(facts.day(opened), facts.today)} "
+                       f"(due now: they may call today)")
+        for listing, ref in slate:
             if "heads_up" in listing.last or "employer_contacted" in listing.last:
                 continue
             why = (f"{trigger} and {ref.name} hasn't heard from you: tell {w.short_name(ref.name)} about the "
                    f"{opp.role} role and what to expect before the call.")
-            due = max(facts.day(listing.listed_at), asked_on)
+            due = max(facts.day(listing.listed_at), asked_on, facts.day(opened) if opened else asked_on)
             yield _debt("no_heads_up", Severity.CRITICAL, due, why, "heads_up", ref, opp)
 
 

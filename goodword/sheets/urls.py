@@ -1,0 +1,32 @@
+from django.urls import path, register_converter
+
+from goodword.sheets import views
+
+
+class FormatConverter:
+    regex = "pdf|docx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FormatConverter, "sheetformat")
+
+app_name = "sheets"
+urlpatterns = [
+    path("jobs/<int:opportunity_id>/", views.sheet_page, name="sheet"),
+    path("jobs/<int:opportunity_id>/print/", views.sheet_print, name="print"),
+    path("jobs/<int:opportunity_id>/sheet.<sheetformat:fmt>", views.sheet_download, name="download"),
+    path("letters/<int:letter_id>/", views.own_letter, name="letter"),
+    path("notices/read/", views.notices_read, name="notices_read"),
+]
+
+# Mounted at /e/ (goodword/urls.py); the token prefix is in goodword/lib/redact.py.
+employer_patterns = ([
+    path("<str:token>/", views.employer_page, name="page"),
+    path("<str:token>/sheet.<sheetformat:fmt>", views.employer_download, name="download"),
+    path("<str:token>/letters/<int:letter_id>/", views.employer_letter, name="letter"),
+], "employer")
