@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from goodword.lib import vocabulary
 from goodword.sheets.models import EmployerLink, Letter
 from goodword.timeline.services import log_event
 
@@ -187,11 +188,10 @@ def letter_status(listing) -> str:
     letter = Letter.objects.filter(reference=listing.reference, opportunity=listing.opportunity).first()
     if letter is not None:
         return "uploaded (confidential)" if letter.confidential else "uploaded"
-    kinds = set(Event.objects.filter(owner=listing.opportunity.owner, reference=listing.reference,
-                                     opportunity=listing.opportunity,
-                                     kind__in=("letter_requested", "draft_provided", "letter_sent"))
-                .values_list("kind", flat=True))
-    for kind, label in (("letter_sent", "sent"), ("draft_provided", "draft sent"), ("letter_requested", "requested")):
-        if kind in kinds:
-            return label
-    return ""
+    labels = {"letter_sent": "sent", "draft_provided": "draft sent", "letter_requested": "requested"}
+    events = Event.objects.filter(owner=listing.opportunity.owner, reference=listing.reference,
+                                  opportunity=listing.opportunity, kind__in=list(labels))
+    kinds = set(events.values_list("kind", flat=True))
+    # The furthest letter step reached, by the vocabulary's own order of steps.
+    reached = sorted(kinds, key=lambda kind: vocabulary.STEP_RANK[kind])
+    return labels[reached[-1]] if reached else ""
