@@ -17,10 +17,11 @@ register_converter(FormatConverter, "sheetformat")
 
 app_name = "sheets"
 urlpatterns = [
-    path("jobs/<int:opportunity_id>/", views.sheet_page, name="sheet"),
-    path("jobs/<int:opportunity_id>/print/", views.sheet_print, name="print"),
-    path("jobs/<int:opportunity_id>/sheet.<sheetformat:fmt>", views.sheet_download, name="download"),
-    path("letters/<int:letter_id>/", views.own_letter, name="letter"),
+    path("jobs/<int:pk>/", views.sheet_page, name="sheet"),
+    path("jobs/<int:pk>/print/", views.sheet_print, name="print"),
+    path("jobs/<int:pk>/sheet.pdf", views.sheet_download, {"fmt": "pdf"}, name="pdf"),
+    path("jobs/<int:pk>/sheet.docx", views.sheet_download, {"fmt": "docx"}, name="docx"),
+    path("letters/<int:pk>/", views.own_letter, name="letter"),
     path("notices/read/", views.notices_read, name="notices_read"),
 ]
 

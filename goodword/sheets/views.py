@@ -41,8 +41,8 @@ def _download(sheet, fmt: str) -> HttpResponse:
 
 @changes_ledger
 @require_http_methods(["GET", "POST"])
-def sheet_page(request, opportunity_id):
-    opportunity = _opportunity(request, opportunity_id)
+def sheet_page(request, pk):
+    opportunity = _opportunity(request, pk)
     sheet = sheet_content.sheet_for(opportunity)
     choices = ChoicesForm(initial={"location": sheet.location, "headline": sheet.headline})
     link_form = EmployerLinkForm(initial={"employer": opportunity.company, "days": 30})
@@ -61,7 +61,7 @@ def sheet_page(request, opportunity_id):
                                if key.startswith("note-") and key[5:].isdigit()},
                     )
                     messages.success(request, "Saved the sheet.")
-                    return redirect("sheets:sheet", opportunity_id=opportunity.pk)
+                    return redirect("sheets:sheet", pk=opportunity.pk)
             elif action == "issue":
                 link_form = EmployerLinkForm(request.POST)
                 if link_form.is_valid():
@@ -70,7 +70,7 @@ def sheet_page(request, opportunity_id):
             elif action == "revoke":
                 services.revoke(opportunity)
                 messages.success(request, "The employer link no longer works.")
-                return redirect("sheets:sheet", opportunity_id=opportunity.pk)
+                return redirect("sheets:sheet", pk=opportunity.pk)
             elif action in ("attach", "detach"):
                 link = services.current_link(opportunity)
                 letter = get_object_or_404(letter_service.letters_for(request.user, opportunity),
@@ -83,7 +83,7 @@ def sheet_page(request, opportunity_id):
                 else:
                     letter_service.detach(link, letter)
                     messages.success(request, f"{letter.reference.name}'s letter is no longer shared.")
-                return redirect("sheets:sheet", opportunity_id=opportunity.pk)
+                return redirect("sheets:sheet", pk=opportunity.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     sheet_data = sheet_content.build(opportunity, sheet=sheet)
@@ -105,22 +105,22 @@ def sheet_page(request, opportunity_id):
 
 
 @changes_ledger
-def sheet_print(request, opportunity_id):
+def sheet_print(request, pk):
     """The print-ready page; opening it makes the sheet (an event on each listed reference)."""
-    opportunity = _opportunity(request, opportunity_id)
+    opportunity = _opportunity(request, pk)
     sheet = services.record_sheet(opportunity, "printed")
     return render(request, "sheets/print.html", {"sheet": sheet, "opportunity": opportunity})
 
 
-def sheet_download(request, opportunity_id, fmt):
-    opportunity = _opportunity(request, opportunity_id)
+def sheet_download(request, pk, fmt):
+    opportunity = _opportunity(request, pk)
     sheet = services.record_sheet(opportunity, f"downloaded as {fmt.upper()}")
     return _download(sheet, fmt)
 
 
-def own_letter(request, letter_id):
+def own_letter(request, pk):
     """A letter for the candidate's own eyes: never a confidential one."""
-    letter = get_object_or_404(Letter.objects.for_user(request.user), pk=letter_id)
+    letter = get_object_or_404(Letter.objects.for_user(request.user), pk=pk)
     if letter.confidential:
         raise Http404("That letter is confidential: only employers you share it with can open it.")
     return _letter_response(letter)
