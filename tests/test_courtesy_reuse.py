@@ -15,7 +15,7 @@ from tests.factories.references import make_reference
 # Transactions of their own: inside the test's transaction, facts are never reused.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LEDGER_QUERIES = 8
+LEDGER_QUERIES = 9
 REUSED_QUERIES = 3  # settings, PRAGMA data_version, decisions
 
 sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="the change stamp is SQLite's")

@@ -149,6 +149,10 @@ INVOLVED_KINDS = (
 # References are in play once the employer called one of them or holds the reference sheet.
 IN_EMPLOYER_HANDS = ("employer_contacted", "sheet_sent", "sheet_opened")
 
+# Courtesies owed outside a listing (an unlisted call, a reused letter), answered by these.
+OWED_WORD_KINDS = ("backdoor_call", "letter_reused")
+OWED_WORD_ANSWERS = ("thanked", "keep_in_touch")
+
 # The draft (goodword/outreach draft kind) that moves a listing on from each state.
 NEXT_DRAFT = {
     "listed": "permission",
