@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from goodword.sheets.urls import employer_patterns
+from goodword.sheets.urls import employer_patterns, standing_patterns
 
 urlpatterns = [
     path("", include("goodword.core.urls")),
@@ -15,5 +15,6 @@ urlpatterns = [
     path("reminders/", include("goodword.reminders.urls")),
     path("sheets/", include("goodword.sheets.urls")),
     path("e/", include(employer_patterns)),
+    path("k/", include(standing_patterns)),
     path("admin/", admin.site.urls),
 ]

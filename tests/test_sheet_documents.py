@@ -163,3 +163,22 @@ def test_the_cli_help_does_not_need_django():
     code = "import sys; from goodword.cli import main; sys.argv=['goodword','sheet','--help']\ntry:\n main()\nexcept SystemExit: pass\nprint('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "--format" in out and out.strip().endswith("False")
+
+
+def test_the_sheet_page_saves_choices_and_shows_them_again(alice_client, alice):
+    opportunity = make_opportunity(alice, company="Acme")
+    first, second = make_reference(alice, name="First"), make_reference(alice, name="Never Asked")
+    for reference in (first, second):
+        make_listing(opportunity, reference)
+    make_event(first, "agreed", opportunity=opportunity)
+    url = f"/sheets/jobs/{opportunity.pk}/"
+    page = alice_client.get(url).content.decode()
+    assert "consent missing" in page and "List them anyway" in page
+    response = alice_client.post(url, {"action": "choices", "location": "Lyon", "headline": "Open to travel",
+                                       "chosen": [second.pk, first.pk], "insisted": [second.pk],
+                                       f"note-{first.pk}": "My first manager"})
+    assert response.status_code == 302
+    sheet = content.build(opportunity)
+    assert [entry.name for entry in sheet.listed] == ["Never Asked", "First"]
+    assert sheet.location == "Lyon" and sheet.listed[1].note == "My first manager"
+    assert 'value="My first manager"' in alice_client.get(url).content.decode()

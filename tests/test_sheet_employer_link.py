@@ -136,3 +136,35 @@ def test_a_reference_reports_an_unlisted_call_through_their_portal_link(alice):
                                                    "listed": "no", "asked": "Leadership"})
     assert response.status_code == 302
     assert Event.objects.filter(reference=listing.reference, kind="backdoor_call").exists()
+
+
+def test_a_standing_link_takes_reports_until_it_is_revoked(alice, alice_client):
+    dana = make_reference(alice, name="Dana Whitfield")
+    page = alice_client.post(f"/sheets/references/{dana.pk}/standing/", {"action": "issue"})
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    url = page.context["url"]
+    path = url[url.index("/k/"):]
+    visitor = Client()
+    form = visitor.get(path)
+    assert form.status_code == 200 and form["Referrer-Policy"] == "no-referrer"
+    assert visitor.post(path, {"employer": "Initrode", "listed": "no", "asked": "Team size"}).status_code == 302
+    assert Event.objects.filter(reference=dana, kind="backdoor_call", note__contains="Team size").exists()
+    assert EmployerNotice.objects.filter(owner=alice, text__contains="Initrode").exists()
+    alice_client.post(f"/sheets/references/{dana.pk}/standing/", {"action": "revoke"})
+    assert visitor.get(path).status_code == 410
+    assert visitor.get("/k/" + "z" * 43 + "/").status_code == 404
+
+
+def test_an_employer_visit_is_emailed_when_the_candidate_set_up_smtp(job, alice):
+    from goodword.outreach.models import OutboxMessage
+    from tests.factories.outreach import free_port, make_smtp_settings
+
+    alice.email = "alice@example.com"
+    alice.save()
+    _link, token = services.issue_link(job, employer="Acme HR")
+    _open(token)
+    assert not OutboxMessage.objects.filter(kind="employer_notice").exists()  # no SMTP: the dashboard only
+    make_smtp_settings(alice, free_port())
+    _open(token, "sheet.docx")
+    [mail] = OutboxMessage.objects.filter(kind="employer_notice")
+    assert mail.to_address == "alice@example.com" and "Acme HR downloaded your reference sheet" in mail.subject

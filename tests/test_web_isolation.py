@@ -42,6 +42,7 @@ OBJECT_URLS = {
     "sheets:pdf": ("opportunity", {}),
     "sheets:docx": ("opportunity", {}),
     "sheets:letter": ("letter", {}),
+    "sheets:standing": ("reference", {"action": "issue"}),
 }
 NAMESPACES = {"references", "opportunities", "timeline", "sheets"}
 

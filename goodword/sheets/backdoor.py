@@ -3,12 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
 from goodword.opportunities.models import Listing, Opportunity
+from goodword.sheets.models import StandingLink
 from goodword.timeline.services import log_event
+
+
+# ---------------------------------------------------------------- the standing link
+
+
+@transaction.atomic
+def issue_standing_link(reference, *, now: dt.datetime | None = None) -> tuple[StandingLink, str]:
+    """A reference's standing link (any earlier one stops working); the token exists only in the answer."""
+    now = now or timezone.now()
+    revoke_standing_link(reference, now=now)
+    token = new_token()
+    return StandingLink.objects.create(reference=reference, token_hash=hash_token(token), created_at=now), token
+
+
+def revoke_standing_link(reference, *, now: dt.datetime | None = None) -> int:
+    return StandingLink.objects.filter(reference=reference, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now())
+
+
+def current_standing_link(reference) -> StandingLink | None:
+    return StandingLink.objects.filter(reference=reference).first()
+
+
+def standing_path(token: str) -> str:
+    return reverse("standing:page", args=[token])
+
+
+def resolve_standing(token: str) -> StandingLink | None:
+    """The live link a token opens, or None (malformed, unknown or revoked: the caller answers 404 or 410)."""
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        return None
+    digest = hash_token(token)
+    link = StandingLink.objects.select_related("reference__owner").filter(token_hash=digest).first()
+    if link is None or not hmac.compare_digest(link.token_hash, digest):
+        return None
+    return link
+
+
+# ---------------------------------------------------------------- reports
 
 
 def _matching_opportunity(owner, employer: str):

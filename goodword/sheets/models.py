@@ -1,6 +1,6 @@
 """The employer side of an opportunity: its reference sheet, the employer's
-private link, the letters references upload (calls the candidate didn't
-list are reported through the portal link, goodword/sheets/backdoor.py).
+private link, the letters references upload, and the standing links a
+reference reports an employer's call through (goodword/sheets/backdoor.py).
 
 Tokens follow the portal's rules (goodword/lib/tokens.py): only a SHA-256 of
 each is stored. Letter files live in Django's storage under a random name and
@@ -95,6 +95,28 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"Letter from {self.reference} ({'confidential' if self.confidential else 'open'})"
+
+
+class StandingLinkQuerySet(OwnedQuerySet):
+    owner_path = "reference__owner"
+
+
+class StandingLink(models.Model):
+    """A reference's own link, tied to no application, to report an employer's call
+    (the portal's token rules; it lasts until revoked or replaced)."""
+
+    reference = models.ForeignKey("references.Reference", on_delete=models.CASCADE, related_name="standing_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StandingLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Standing link for {self.reference_id} ({'revoked' if self.revoked_at else 'live'})"
 
 
 class NoticeQuerySet(OwnedQuerySet):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/<int:pk>/sheet.pdf", views.sheet_download, {"fmt": "pdf"}, name="pdf"),
     path("jobs/<int:pk>/sheet.docx", views.sheet_download, {"fmt": "docx"}, name="docx"),
     path("letters/<int:pk>/", views.own_letter, name="letter"),
+    path("references/<int:pk>/standing/", views.standing_manage, name="standing"),
     path("notices/read/", views.notices_read, name="notices_read"),
 ]
 
@@ -31,3 +32,8 @@ employer_patterns = ([
     path("<str:token>/sheet.<sheetformat:fmt>", views.employer_download, name="download"),
     path("<str:token>/letters/<int:letter_id>/", views.employer_letter, name="letter"),
 ], "employer")
+
+# Mounted at /k/: a reference's standing link to report an employer's call.
+standing_patterns = ([
+    path("<str:token>/", views.standing_page, name="page"),
+], "standing")

@@ -87,6 +87,7 @@ def sheet_page(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     sheet_data = sheet_content.build(opportunity, sheet=sheet)
+    entries = {entry.reference_id: entry for entry in sheet_data.entries}
     link = services.current_link(opportunity)
     listings = Listing.objects.filter(opportunity=opportunity).select_related("reference", "opportunity")
     response = render(request, "sheets/sheet.html", {
@@ -95,7 +96,9 @@ def sheet_page(request, pk):
         "shared_ids": set(link.letters.values_list("pk", flat=True)) if link else set(),
         "url": request.build_absolute_uri(services.employer_path(token)) if token else None,
         "letters": list(letter_service.letters_for(request.user, opportunity)),
-        "letter_rows": [(listing, letter_service.letter_status(listing)) for listing in listings],
+        "rows": [{"ref": listing.reference, "letter": letter_service.letter_status(listing),
+                  "note": (sheet.notes or {}).get(str(listing.reference_id), ""),
+                  "entry": entries.get(listing.reference_id)} for listing in listings],
         "chosen_ids": set(sheet.chosen or []),
     })
     if token:
@@ -255,4 +258,63 @@ def portal_letter(request, token):
     return render(request, "sheets/portal_letter.html", {
         "candidate": candidate_context(listing.opportunity.owner)["name"], "listing": listing,
         "upload": upload, "backdoor": backdoor, "done": done, "nonce": secrets.token_urlsafe(8),
+    }, status=status)
+
+
+# ---------------------------------------------------------------- the standing link
+
+
+@require_http_methods(["GET", "POST"])
+def standing_manage(request, pk):
+    """The candidate's side of a reference's standing link: make one (shown once), or revoke it."""
+    from goodword.references.models import Reference
+    from goodword.sheets import backdoor
+
+    reference = get_object_or_404(Reference.objects.for_user(request.user), pk=pk)
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            backdoor.revoke_standing_link(reference)
+            messages.success(request, f"{reference.name}'s standing link no longer works.")
+            return redirect("sheets:standing", pk=reference.pk)
+        _link, token = backdoor.issue_standing_link(reference)
+    link = backdoor.current_standing_link(reference)
+    response = render(request, "sheets/standing_manage.html", {
+        "reference": reference, "link": link,
+        "status": "none" if link is None else ("revoked" if link.revoked_at else "live"),
+        "url": request.build_absolute_uri(backdoor.standing_path(token)) if token else None,
+    })
+    if token:
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@token_view
+def standing_page(request, token):
+    """A reference reports an employer's call, tied to no application."""
+    from goodword.outreach.drafts import candidate_context
+    from goodword.sheets import backdoor
+
+    if request.method not in ("GET", "HEAD", "POST"):
+        return render(request, "portal/problem.html", status=405)
+    client = portal.client_key(request)
+    if portal.is_throttled(client):
+        return _throttled(request)
+    link = backdoor.resolve_standing(token)
+    if link is None:
+        portal.record_miss(client)
+        return not_found(request)
+    if link.revoked_at is not None:
+        return render(request, "sheets/employer_gone.html", {"status": "revoked"}, status=410)
+    form, status = BackdoorForm(), 200
+    if request.method == "POST":
+        form = BackdoorForm(request.POST)
+        if form.is_valid():
+            backdoor.report_call(link.reference, **form.cleaned_data)
+            return redirect(request.path + "?done=backdoor")
+        status = 400
+    return render(request, "sheets/standing.html", {
+        "candidate": candidate_context(link.reference.owner)["name"], "form": form,
+        "done": request.GET.get("done") == "backdoor",
     }, status=status)
