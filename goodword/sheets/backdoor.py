@@ -89,5 +89,5 @@ def report_call(reference, *, employer: str, when: dt.date | None = None, listed
         event = log_event(owner, reference, "backdoor_call", opportunity=opportunity, channel="portal",
                           occurred_at=moment, note="A call you didn't list them for. " + said)
         text = f"{reference.name}: {employer} called them though you never listed them there. Thank them and ask what was asked."
-    notify(owner, text, event=event, key=f"backdoor.{event.pk}", now=now)
+    notify(owner, text, event=event, now=now)
     return event

@@ -141,8 +141,7 @@ def store_letter(listing, data: bytes, *, confidential: bool, reusable: bool,
             event = log_event(owner, reference, "letter_sent", opportunity=opportunity, channel="portal",
                               occurred_at=now, note="Uploaded their letter through the portal"
                               + (" (confidential: you can send it, not read it)." if confidential else "."))
-            notify(owner, f"{reference.name} uploaded their letter for {opportunity.company}.", event=event,
-                   key=f"letter.{letter.pk}", now=now)
+            notify(owner, f"{reference.name} uploaded their letter for {opportunity.company}.", event=event, now=now)
     except Exception:
         letter.file.delete(save=False)  # the row is gone with the transaction; so is the file
         raise

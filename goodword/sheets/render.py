@@ -3,8 +3,7 @@
 Fonts: DejaVu Sans ships inside the package (goodword/sheets/fonts, with its
 licence) and covers Latin with accents, Greek, Cyrillic, Armenian, Georgian,
 Hebrew and Arabic letters. It has no CJK; for that the PDF uses, when the
-machine has one, the font named by GOODWORD_CJK_FONT or the first of
-CJK_FONT_CANDIDATES (a .ttf or .otf). Without one, CJK characters cannot be
+machine has one, the first of CJK_FONT_CANDIDATES (a .ttf or .otf). Without one, CJK characters cannot be
 drawn in the PDF (fpdf2 leaves blank boxes); the .docx and the print page
 carry the text as text and let the reader's fonts show it (docs/sheets.md).
 """
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from pathlib import Path
 
 from goodword.sheets.content import SheetContent
@@ -33,8 +31,8 @@ CJK_FONT_CANDIDATES = (
 
 def cjk_font() -> Path | None:
     """A CJK font file this machine has, or None (then CJK falls back as the module says)."""
-    for candidate in (os.environ.get("GOODWORD_CJK_FONT", ""), *CJK_FONT_CANDIDATES):
-        if candidate and candidate.lower().endswith((".ttf", ".otf")) and Path(candidate).is_file():
+    for candidate in CJK_FONT_CANDIDATES:
+        if Path(candidate).is_file():
             return Path(candidate)
     return None
 

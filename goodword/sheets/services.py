@@ -137,7 +137,7 @@ def resolve(token: str, now: dt.datetime | None = None) -> Resolved | None:
 # ---------------------------------------------------------------- what the employer does
 
 
-def notify(owner, text: str, *, event=None, key: str, now: dt.datetime | None = None) -> EmployerNotice:
+def notify(owner, text: str, *, event=None, now: dt.datetime | None = None) -> EmployerNotice:
     """A dashboard notice now, and an email when the candidate set up their own SMTP."""
     from goodword.outreach import appmail, outbox
 
@@ -178,8 +178,7 @@ def record_visit(link: EmployerLink, what: str, *, now: dt.datetime | None = Non
         event = log_event(owner, references[entry.reference_id], "sheet_opened", opportunity=opportunity,
                           occurred_at=now, note=f"{text}. They may call today.")
         first_event = first_event or event
-    notify(owner, f"{text} ({opportunity.role}): your references may get a call today.", event=first_event,
-           key=f"visit.{link.pk}", now=now)
+    notify(owner, f"{text} ({opportunity.role}): your references may get a call today.", event=first_event, now=now)
     return True
 
 
@@ -199,8 +198,7 @@ def mark_checked(link: EmployerLink, *, now: dt.datetime | None = None) -> bool:
     for reference in owner.references.filter(pk__in=[entry.reference_id for entry in sheet.listed]):
         event = log_event(owner, reference, "references_checked", opportunity=opportunity, occurred_at=now,
                           note=f"{link.employer} marked the references as checked.")
-    notify(owner, f"{link.employer} finished checking your references for {opportunity.role}.", event=event,
-           key=f"checked.{link.pk}", now=now)
+    notify(owner, f"{link.employer} finished checking your references for {opportunity.role}.", event=event, now=now)
     return True
 
 

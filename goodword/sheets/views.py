@@ -7,8 +7,6 @@ every answer; goodword.portal.services: the per-client miss throttle)."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -211,8 +209,20 @@ def employer_letter(request, token, letter_id):
     letter = services.letter_for_link(link, letter_id)
     if letter is None:
         return not_found(request)
+    if letter.confidential and getattr(request.user, "pk", None) == letter.owner_id:
+        # The candidate opening their own employer link, signed in: a confidential letter is not for them.
+        return render(request, "sheets/confidential.html", status=403)
     services.record_visit(link, f"downloaded {letter.reference.name}'s letter")
     return _letter_response(letter)
+
+
+def _too_large(request) -> int:
+    """The declared body size when it is beyond any letter (the form's fields included), else 0."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+    return length if length > letter_service.MAX_BYTES + 64 * 1024 else 0
 
 
 @token_view
@@ -231,7 +241,12 @@ def portal_letter(request, token):
         return render(request, "portal/gone.html", {"status": resolved.status}, status=410)
     listing = resolved.link.listing
     upload, backdoor, status, done = LetterUploadForm(), BackdoorForm(), 200, request.GET.get("done", "")
-    if request.method == "POST" and request.POST.get("form") == "letter":
+    refused = ""
+    if request.method == "POST" and _too_large(request):
+        # Refused before Django reads the body: a huge upload is never spooled to disk.
+        refused = f"The file is {_too_large(request) / 1024 / 1024:.1f} MB; a letter must be under 5 MB."
+        status = 413
+    elif request.method == "POST" and request.POST.get("form") == "letter":
         upload = LetterUploadForm(request.POST, request.FILES)
         if upload.is_valid():
             try:
@@ -257,7 +272,7 @@ def portal_letter(request, token):
 
     return render(request, "sheets/portal_letter.html", {
         "candidate": candidate_context(listing.opportunity.owner)["name"], "listing": listing,
-        "upload": upload, "backdoor": backdoor, "done": done, "nonce": secrets.token_urlsafe(8),
+        "upload": upload, "backdoor": backdoor, "done": done, "refused": refused,
     }, status=status)
 
 
