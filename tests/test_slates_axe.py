@@ -11,6 +11,7 @@ from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import outbox
 from goodword.portal.services import issue_link, portal_path
 from goodword.references.models import Reference
+from goodword.sheets.backdoor import issue_standing_link, standing_path
 from goodword.sheets.services import employer_path
 from goodword.sheets.services import issue_link as issue_employer_link
 from tests.factories.accounts import sign_in_browser
@@ -68,6 +69,7 @@ def signed_in_pages(user) -> list[str]:
         reverse("outreach:template_edit", args=["thanks", "friendly"]), reverse("reminders:settings"),
         reverse("portal:manage", args=[listing.pk]),
         reverse("sheets:sheet", args=[northwind.pk]), reverse("sheets:print", args=[northwind.pk]),
+        reverse("sheets:standing", args=[dana.pk]),
     ]
     if interview is not None:
         pages.append(reverse("opportunities:interview_edit", args=[interview.pk]))
@@ -85,6 +87,7 @@ def test_every_page_has_no_serious_or_critical_axe_violation(chromium, page, liv
     listing = Listing.objects.for_user(user).filter(opportunity__company="Northwind Traders").first()
     _link, token = issue_link(listing)
     _employer_link, employer_token = issue_employer_link(listing.opportunity)
+    _standing_link, standing_token = issue_standing_link(listing.reference)
     sign_in_browser(page, live_server)
     found = {}
     for path in pages:
@@ -96,7 +99,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation(chromium, page, liv
     visitor = context.new_page()
     try:
         for path, status in ((reverse("accounts:login"), 200), (portal_path(token), 200), ("/no-such-page/", 404),
-                             (portal_path(token) + "letter/", 200), (employer_path(employer_token), 200)):
+                             (portal_path(token) + "letter/", 200), (employer_path(employer_token), 200),
+                             (standing_path(standing_token), 200)):
             response = visitor.goto(live_server.url + path)
             assert response.status == status, path
             found[path] = blocking_violations(visitor)
