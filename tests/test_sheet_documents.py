@@ -182,3 +182,14 @@ def test_the_sheet_page_saves_choices_and_shows_them_again(alice_client, alice):
     assert [entry.name for entry in sheet.listed] == ["Never Asked", "First"]
     assert sheet.location == "Lyon" and sheet.listed[1].note == "My first manager"
     assert 'value="My first manager"' in alice_client.get(url).content.decode()
+
+
+def test_a_cjk_name_in_the_pdf_falls_back_as_documented_and_the_rest_is_intact(alice):
+    opportunity = make_opportunity(alice, company="Acme")
+    reference = make_reference(alice, name="山田 花子", title="Head of Research")
+    make_listing(opportunity, reference)
+    make_event(reference, "agreed", opportunity=opportunity)
+    text = PdfReader(io.BytesIO(render.to_pdf(content.build(opportunity)))).pages[0].extract_text()
+    assert "Head of Research" in text
+    # With a CJK font on the machine the name is drawn; without one it is left blank (docs/sheets.md).
+    assert ("山田" in text) == (render.cjk_font() is not None)
