@@ -6,8 +6,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from goodword.accounts.services import local_user
-from goodword.sheets.services import employer_path
-from goodword.sheets.services import issue_link as issue_employer_link
 from goodword.timeline.models import Event
 from tests.factories.accounts import give_name, sign_in_browser
 from tests.factories.opportunities import make_listing, make_opportunity
@@ -71,15 +69,17 @@ def test_on_a_phone_the_reference_uploads_the_candidate_shares_the_employer_down
         expect(phone.get_by_role("status").filter(has_text="your letter is uploaded")).to_be_visible()
 
         # The candidate makes an employer link and shares the letter.
-        _link, employer_token = issue_employer_link(listing.opportunity)
         sign_in_browser(page, live_server)
-        page.goto(live_server.url + reverse("sheets:sheet", args=[listing.opportunity.pk]))
+        page.goto(live_server.url + reverse("opportunities:detail", args=[listing.opportunity.pk]))
+        page.get_by_role("link", name="Reference sheet").click()
         expect(page.get_by_text("confidential: you can share it, not read it")).to_be_visible()
+        page.get_by_role("button", name="Make an employer link").click()
+        employer_url = page.get_by_role("textbox", name="Employer link").input_value()
         page.get_by_role("button", name="Share with the employer").click()
         expect(page.get_by_role("button", name="Stop sharing")).to_be_visible()
 
         # The employer, on a phone too, downloads it.
-        phone.goto(live_server.url + employer_path(employer_token))
+        phone.goto(employer_url)
         with phone.expect_download() as download:
             phone.get_by_role("link", name=f"Letter from {listing.reference.name} (PDF, confidential)").click()
         saved = tmp_path / "downloaded.pdf"

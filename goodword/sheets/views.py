@@ -100,8 +100,10 @@ def sheet_page(request, pk):
         "chosen_ids": set(sheet.chosen or []),
     })
     if token:
+        # The one answer that shows the token (in the page, never in its URL): keep it out of caches.
+        # "same-origin", not "no-referrer": the page's own forms must still pass Django's origin check.
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -195,7 +197,8 @@ def employer_download(request, token, fmt):
     link, refused = _employer_link(request, token)
     if refused:
         return refused
-    services.record_visit(link, f"downloaded your reference sheet ({fmt.upper()})")
+    if request.method == "GET":
+        services.record_visit(link, f"downloaded your reference sheet ({fmt.upper()})")
     return _download(sheet_content.build(link.opportunity), fmt)
 
 
@@ -212,7 +215,8 @@ def employer_letter(request, token, letter_id):
     if letter.confidential and getattr(request.user, "pk", None) == letter.owner_id:
         # The candidate opening their own employer link, signed in: a confidential letter is not for them.
         return render(request, "sheets/confidential.html", status=403)
-    services.record_visit(link, f"downloaded {letter.reference.name}'s letter")
+    if request.method == "GET":
+        services.record_visit(link, f"downloaded {letter.reference.name}'s letter")
     return _letter_response(letter)
 
 
@@ -300,8 +304,10 @@ def standing_manage(request, pk):
         "url": request.build_absolute_uri(backdoor.standing_path(token)) if token else None,
     })
     if token:
+        # The one answer that shows the token (in the page, never in its URL): keep it out of caches.
+        # "same-origin", not "no-referrer": the page's own forms must still pass Django's origin check.
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
     return response
 
 
