@@ -1,5 +1,4 @@
 """Odd values in every employer-side form: a clear answer, never a 500."""
-import pytest
 from django.test import Client
 from tests.factories.portal import make_portal_setup
 from goodword.sheets import services, backdoor
