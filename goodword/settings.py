@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "goodword.outreach",
     "goodword.portal",
     "goodword.reminders",
+    "goodword.sheets",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": CONFIG.database}
+
+# Uploaded letters (goodword/sheets/letters.py): a private folder in local mode. No MEDIA_URL is
+# served: files go out only through views that check who asks. Hosted setups may point
+# STORAGES["default"] at any Django storage backend.
+MEDIA_ROOT = CONFIG.home / "files"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from goodword.sheets.urls import employer_patterns, standing_patterns
+
 urlpatterns = [
     path("", include("goodword.core.urls")),
     path("accounts/", include("goodword.accounts.urls")),
@@ -11,5 +13,8 @@ urlpatterns = [
     path("outreach/", include("goodword.outreach.urls")),
     path("r/", include("goodword.portal.urls")),
     path("reminders/", include("goodword.reminders.urls")),
+    path("sheets/", include("goodword.sheets.urls")),
+    path("e/", include(employer_patterns)),
+    path("k/", include(standing_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,7 @@ def test_facts_hold_each_listing_with_only_its_own_events(alice, bob, dana):
     assert set(facts.references) == {dana.pk}
 
 
-LEDGER_QUERIES = 8  # settings, references, stages, interviews, opportunities, events, listings, decisions
+LEDGER_QUERIES = 9  # settings, references, stages, interviews, opportunities, events, listings, owed words, decisions
 
 
 def test_the_ledger_costs_the_same_number_of_queries_for_a_small_and_a_larger_account(

@@ -298,10 +298,10 @@ def test_a_snooze_hides_a_debt_until_its_day_and_not_when_it_gets_worse():
 
 # --- the catalogue ------------------------------------------------------------
 
-def test_there_are_eleven_documented_rules_each_named_in_docs_ledger_md():
+def test_there_are_thirteen_documented_rules_each_named_in_docs_ledger_md():
     assert list(RULES) == ["no_permission", "no_heads_up", "stale_briefing", "letter_without_draft",
                            "outcome_not_shared", "not_thanked", "called_unannounced", "short_slate",
-                           "fatigue", "keep_warm", "consent_stale"]
+                           "fatigue", "keep_warm", "consent_stale", "unlisted_call", "letter_reused"]
     docs = (Path(__file__).resolve().parent.parent / "docs" / "ledger.md").read_text()
     for rule in RULES.values():
         assert len(rule.doc) > 80, rule.id

@@ -56,7 +56,7 @@ def test_an_empty_ledger_says_so_kindly(alice_client):
     assert "You owe nobody anything right now" in alice_client.get(LEDGER).content.decode()
 
 
-PAGE_QUERIES = 14  # session, user, the badge's stamp, the ledger's 8, its count kept, the chart's 2
+PAGE_QUERIES = 15  # session, user, the badge's stamp, the ledger's 9, its count kept, the chart's 2
 
 
 def test_the_page_costs_the_same_number_of_queries_for_small_and_larger_accounts(

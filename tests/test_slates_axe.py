@@ -11,6 +11,9 @@ from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import outbox
 from goodword.portal.services import issue_link, portal_path
 from goodword.references.models import Reference
+from goodword.sheets.backdoor import issue_standing_link, standing_path
+from goodword.sheets.services import employer_path
+from goodword.sheets.services import issue_link as issue_employer_link
 from tests.factories.accounts import sign_in_browser
 from tests.factories.outreach import free_port, make_smtp_settings
 
@@ -65,6 +68,8 @@ def signed_in_pages(user) -> list[str]:
         reverse("core:settings"), reverse("accounts:profile"), reverse("outreach:smtp"), reverse("outreach:templates"),
         reverse("outreach:template_edit", args=["thanks", "friendly"]), reverse("reminders:settings"),
         reverse("portal:manage", args=[listing.pk]),
+        reverse("sheets:sheet", args=[northwind.pk]), reverse("sheets:print", args=[northwind.pk]),
+        reverse("sheets:standing", args=[dana.pk]),
     ]
     if interview is not None:
         pages.append(reverse("opportunities:interview_edit", args=[interview.pk]))
@@ -81,6 +86,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation(chromium, page, liv
     pages = signed_in_pages(user)
     listing = Listing.objects.for_user(user).filter(opportunity__company="Northwind Traders").first()
     _link, token = issue_link(listing)
+    _employer_link, employer_token = issue_employer_link(listing.opportunity)
+    _standing_link, standing_token = issue_standing_link(listing.reference)
     sign_in_browser(page, live_server)
     found = {}
     for path in pages:
@@ -91,7 +98,9 @@ def test_every_page_has_no_serious_or_critical_axe_violation(chromium, page, liv
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     visitor = context.new_page()
     try:
-        for path, status in ((reverse("accounts:login"), 200), (portal_path(token), 200), ("/no-such-page/", 404)):
+        for path, status in ((reverse("accounts:login"), 200), (portal_path(token), 200), ("/no-such-page/", 404),
+                             (portal_path(token) + "letter/", 200), (employer_path(employer_token), 200),
+                             (standing_path(standing_token), 200)):
             response = visitor.goto(live_server.url + path)
             assert response.status == status, path
             found[path] = blocking_violations(visitor)

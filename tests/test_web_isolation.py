@@ -15,6 +15,7 @@ from goodword.timeline.models import Event
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
+from tests.factories.sheets import make_letter
 
 TODAY = dt.date.today().isoformat()
 
@@ -37,8 +38,14 @@ OBJECT_URLS = {
     "opportunities:slate_remove": ("listing", {}),
     "opportunities:slate_move": ("listing", {"direction": "down"}),
     "opportunities:slate_log": ("listing", {"kind": "heads_up"}),
+    "sheets:sheet": ("opportunity", {"action": "issue", "employer": "Bobco", "days": 30}),
+    "sheets:print": ("opportunity", {}),
+    "sheets:pdf": ("opportunity", {}),
+    "sheets:docx": ("opportunity", {}),
+    "sheets:letter": ("letter", {}),
+    "sheets:standing": ("reference", {"action": "issue"}),
 }
-NAMESPACES = {"references", "opportunities", "timeline"}
+NAMESPACES = {"references", "opportunities", "timeline", "sheets"}
 
 
 @pytest.fixture
@@ -53,6 +60,7 @@ def alices_world(alice):
         "listing": make_listing(opportunity, reference),
         "second_listing": make_listing(opportunity, second),
         "event": make_event(reference, "heads_up", opportunity=opportunity, note="Told her about the panel"),
+        "letter": make_letter(make_listing(opportunity, make_reference(alice, name="Letter Writer"))),
     }
 
 

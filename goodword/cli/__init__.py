@@ -27,6 +27,7 @@ COMMANDS = {
     "send": ("goodword.cli.send", "send", "Send a draft file through the outbox, once."),
     "worker": ("goodword.cli.worker", "worker", "Send queued email (hosted setups)."),
     "due": ("goodword.cli.due", "due", "What you owe your references, worst first."),
+    "sheet": ("goodword.cli.sheet", "sheet", "The reference sheet for an opportunity: PDF, .docx or HTML."),
     "portal": ("goodword.cli.portal", "portal", "A reference's private portal link: make, re-issue, revoke."),
     "digest": ("goodword.cli.digest", "digest", "Today's digest of what you owe: print or send."),
     "export": ("goodword.cli.export", "export", "Export your data: ics (calendar)."),

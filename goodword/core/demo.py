@@ -188,7 +188,11 @@ OPPORTUNITIES = {
          ("jenna", "permission_asked", 11, "text", ""), ("jenna", "agreed", 10, "text", ""),
          ("priya", "heads_up", 10, "text", "Cobalt may call early; they check references before interviews."),
          ("jenna", "employer_contacted", 1, "phone",
-          "Cobalt's hiring manager rang her before I had said a word about it.")],
+          "Cobalt's hiring manager rang her before I had said a word about it."),
+         ("marcus", "backdoor_call", 1, "portal",
+          "A call you didn't list them for. Cobalt Payments contacted them about you.\nThey asked about: on-call."),
+         ("amara", "letter_reused", 0, "",
+          "Their letter (written for Tessellate) shared with Cobalt Payments; tell them, and thank them.")],
     ),
     "meridian": (
         {"company": "Meridian Freight", "role": "Staff Platform Engineer", "references_wanted": 4,

@@ -12,6 +12,7 @@ from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
 from goodword.portal.services import notices_context
+from goodword.sheets.services import notices_context as employer_notices_context
 from goodword.references.models import Reference, Status
 from goodword.timeline.models import Event
 
@@ -45,6 +46,7 @@ def home(request):
         **ledger,
         **asked_chart_context(user),
         **notices_context(user),
+        **employer_notices_context(user),
         "open_opportunities": shown[:OPEN_OPPORTUNITIES_SHOWN],
         "more_open_opportunities": len(shown) > OPEN_OPPORTUNITIES_SHOWN,
         "reference_total": sum(status_counts.values()),

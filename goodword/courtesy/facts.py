@@ -201,6 +201,19 @@ class ListingFacts:
         return not _INVOLVED.isdisjoint(self.last)
 
 
+@dataclass(frozen=True, slots=True)
+class OwedWord:
+    """A courtesy owed outside any listing, not yet followed by a "thanked" or
+    "keep_in_touch" to that reference: an employer's call the candidate never
+    listed them for ("backdoor_call"), or their letter reused ("letter_reused")."""
+
+    kind: str
+    reference_id: int
+    opportunity_id: int | None
+    at: dt.datetime
+    detail: str = ""
+
+
 @dataclass(slots=True)
 class Facts:
     """Everything the rules may read about one user, at one moment."""
@@ -215,6 +228,7 @@ class Facts:
     # Applications that ended before the archive horizon: left out of the
     # opportunities and listings above (employer_asked may still name them).
     archived_count: int = 0
+    owed_words: tuple[OwedWord, ...] = ()
     tz: ZoneInfo = field(init=False)
     today: dt.date = field(init=False)
     by_opportunity: dict[int, list[ListingFacts]] = field(init=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import CharField, F, Func, Min, OuterRef, Subquery
+from django.db.models import CharField, Exists, F, Func, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from goodword.courtesy import rules, summary
@@ -28,12 +28,13 @@ from goodword.courtesy.facts import (
     InterviewFacts,
     ListingFacts,
     OppFacts,
+    OwedWord,
     RefFacts,
     Severity,
     UserSettings,
 )
 from goodword.courtesy.models import CourtesySettings, DebtDecision
-from goodword.lib.vocabulary import LATEST_MOMENT_FIRST
+from goodword.lib.vocabulary import IN_EMPLOYER_HANDS, LATEST_MOMENT_FIRST, OWED_WORD_ANSWERS, OWED_WORD_KINDS
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
@@ -148,7 +149,7 @@ def _listings_sql(vendor: str, owner_id: int, archived: set[int]) -> tuple[str, 
 
 
 def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSettings | None = None) -> Facts:
-    """Everything the rules read about `user`, in seven queries (six with settings given).
+    """Everything the rules read about `user`, in eight queries (seven with settings given).
 
     Each listing arrives with its courtesy events (see _listings_sql); the
     latest event of any kind per reference comes through an index seek, the
@@ -204,9 +205,10 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     for pk in archived:
         del opportunities[pk]
 
+    # References are in play once the employer called one of them or holds the reference sheet.
     employer_asked = {
         opportunity_id: moment(called)
-        for opportunity_id, called in Event.objects.filter(owner=user, kind="employer_contacted", opportunity__isnull=False)
+        for opportunity_id, called in Event.objects.filter(owner=user, kind__in=IN_EMPLOYER_HANDS, opportunity__isnull=False)
         .order_by().values_list("opportunity_id").annotate(called=_Raw(Min("occurred_at"))).values_list("opportunity_id", "called")
     }
 
@@ -231,7 +233,17 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
                     first, last, first_ids, last_ids = _first_and_last(
                         kinds, map(parse, moments.split(",")), map(int, ids.split(",")))
             append(new(reference_id, opportunity_id, parse(created), first, last, first_ids, last_ids))
-    return references, opportunities, listings, employer_asked, len(archived)
+    return references, opportunities, listings, employer_asked, len(archived), _owed_words(user)
+
+
+def _owed_words(user) -> tuple:
+    """Unlisted calls and reused letters that no later thanks or keeping in touch answered (one query)."""
+    answered = Event.objects.filter(owner=user, reference=OuterRef("reference"), kind__in=OWED_WORD_ANSWERS,
+                                    occurred_at__gte=OuterRef("occurred_at"))
+    rows = (Event.objects.filter(owner=user, kind__in=OWED_WORD_KINDS).exclude(Exists(answered)).order_by()
+            .values_list("kind", "reference_id", "opportunity_id", "occurred_at", "note"))
+    return tuple(OwedWord(kind, reference_id, opportunity_id, moment(when), (note or "").split("\n")[0][:200])
+                 for kind, reference_id, opportunity_id, when, note in rows)
 
 
 @dataclass(frozen=True, slots=True)

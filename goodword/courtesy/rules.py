@@ -186,12 +186,19 @@ def no_heads_up(facts: Facts) -> Iterator[Debt]:
             }[since[0]].format(company=opp.company, day=w.day(asked_on, facts.today))
         else:
             trigger = f"{opp.company} started calling your references on {w.day(asked_on, facts.today)}"
-        for listing, ref in _slate(facts, opp, skip_hr=True):
+        slate = _slate(facts, opp, skip_hr=True)
+        opened = max((listing.last["sheet_opened"] for listing, _ in slate if "sheet_opened" in listing.last),
+                     default=None)
+        if opened is not None:
+            # The employer link was opened: the call can come any minute, so it is due that day.
+            trigger = (f"{opp.company} opened your reference sheet on {w.day(facts.day(opened), facts.today)} "
+                       f"(due now: they may call today)")
+        for listing, ref in slate:
             if "heads_up" in listing.last or "employer_contacted" in listing.last:
                 continue
             why = (f"{trigger} and {ref.name} hasn't heard from you: tell {w.short_name(ref.name)} about the "
                    f"{opp.role} role and what to expect before the call.")
-            due = max(facts.day(listing.listed_at), asked_on)
+            due = max(facts.day(listing.listed_at), asked_on, facts.day(opened) if opened else asked_on)
             yield _debt("no_heads_up", Severity.CRITICAL, due, why, "heads_up", ref, opp)
 
 
@@ -603,3 +610,37 @@ def consent_stale(facts: Facts) -> Iterator[Debt]:
                f"ask {who} again before you rely on it.")
         due = max(standing.until + dt.timedelta(days=1), facts.day(listing.listed_at))
         yield _debt("consent_stale", Severity.LOW, due, why, AGREED, ref, opp)
+
+
+def _owed(facts: Facts, kind: str):
+    """(word, reference, opportunity or None) for each owed word of `kind` whose reference is still known."""
+    for word in facts.owed_words:
+        ref = facts.references.get(word.reference_id)
+        if word.kind == kind and ref is not None:
+            yield word, ref, facts.opportunities.get(word.opportunity_id)
+
+
+@rule("unlisted_call", "A call you didn't list them for", "thanked")
+def unlisted_call(facts: Facts) -> Iterator[Debt]:
+    """A reference reported (through their portal link) that an employer
+    contacted them about you though you never listed them there (a
+    "backdoor_call" event). High, due at once: thank them, and find out what
+    was asked. Settled by a "thanked" (or "keep_in_touch") to that reference
+    at or after the call."""
+    for word, ref, opp in _owed(facts, "backdoor_call"):
+        why = (f"{ref.name} told you an employer you never listed them for contacted them "
+               f"({word.detail or 'no details'}): thank {w.short_name(ref.name)} and find out what was asked.")
+        yield _debt("unlisted_call", Severity.HIGH, facts.day(word.at), why, "thanked", ref, opp)
+
+
+@rule("letter_reused", "Letter reused", "thanked")
+def letter_reused(facts: Facts) -> Iterator[Debt]:
+    """You shared a reference's uploaded letter with another application (they
+    allowed reuse; a "letter_reused" event). Medium, due within two days: tell
+    them where it went and thank them. Settled by a "thanked" (or
+    "keep_in_touch") to that reference at or after the reuse."""
+    for word, ref, opp in _owed(facts, "letter_reused"):
+        where = f" with {opp.company}" if opp else ""
+        why = (f"You shared {ref.name}'s letter{where}: tell {w.short_name(ref.name)} where it went, and thank them.")
+        yield _debt("letter_reused", Severity.MEDIUM, facts.day(word.at) + dt.timedelta(days=2), why, "thanked",
+                    ref, opp)

@@ -73,6 +73,13 @@ EVENT_KINDS = [
     ("draft_provided", "Letter draft provided"),
     ("letter_sent", "Letter sent"),
     ("employer_contacted", "Employer contacted them"),
+    # The employer side (goodword/sheets): a sheet made or sent, the employer's link opened,
+    # references checked, a call from an employer the candidate never listed them for.
+    ("sheet_sent", "Put on a reference sheet"),
+    ("sheet_opened", "Employer opened the reference sheet"),
+    ("references_checked", "Employer finished checking references"),
+    ("backdoor_call", "Contacted by an employer you didn't list them for"),
+    ("letter_reused", "Their letter reused for another application"),
     ("outcome_shared", "Outcome shared"),
     ("thanked", "Thanked"),
     ("gift", "Gift sent"),
@@ -116,6 +123,7 @@ STEPS = [
     ("draft_provided", "Draft provided"),
     ("letter_sent", "Letter sent"),
     ("employer_contacted", "Contacted by the employer"),
+    ("references_checked", "References checked"),
     ("outcome_shared", "Outcome shared"),
     ("thanked", "Thanked"),
 ]
@@ -130,12 +138,20 @@ ANSWER_KINDS = (AGREED, DECLINED)
 # The event kinds the ledger reads per listing (reference, opportunity).
 PAIR_KINDS = (
     "permission_asked", AGREED, DECLINED, IN_SCOPE, "heads_up", "briefing", "letter_requested", "draft_provided",
-    "letter_sent", "employer_contacted", "outcome_shared", "thanked", "gift", "apology",
+    "letter_sent", "employer_contacted", "references_checked", "outcome_shared", "thanked", "gift", "apology",
+    "sheet_sent", "sheet_opened",
 )
 # Any of these means the reference knows they are part of this application.
 INVOLVED_KINDS = (
     AGREED, "heads_up", "briefing", "letter_requested", "draft_provided", "letter_sent", "employer_contacted",
 )
+
+# References are in play once the employer called one of them or holds the reference sheet.
+IN_EMPLOYER_HANDS = ("employer_contacted", "sheet_sent", "sheet_opened")
+
+# Courtesies owed outside a listing (an unlisted call, a reused letter), answered by these.
+OWED_WORD_KINDS = ("backdoor_call", "letter_reused")
+OWED_WORD_ANSWERS = ("thanked", "keep_in_touch")
 
 # The draft (goodword/outreach draft kind) that moves a listing on from each state.
 NEXT_DRAFT = {
@@ -149,6 +165,7 @@ NEXT_DRAFT = {
     "draft_provided": "outcome",
     "letter_sent": "outcome",
     "employer_contacted": "outcome",
+    "references_checked": "outcome",
     "outcome_shared": "thanks",
     "thanked": "keep_in_touch",
     DECLINED: "thanks",

@@ -100,6 +100,7 @@ class AppMailKind(models.TextChoices):
 
     DIGEST = "digest", "Daily digest"
     PORTAL_NOTICE = "portal_notice", "Portal answers notice"
+    EMPLOYER_NOTICE = "employer_notice", "Employer-side notice"
 
 
 MESSAGE_KINDS = DraftKind.choices + AppMailKind.choices
