@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from goodword.core.request_input import safe_next
 from goodword.courtesy.refresh import changes_ledger
+from goodword.lib.ids import parse_id
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.portal import services as portal
 from goodword.portal.views import not_found, token_view
@@ -53,10 +54,10 @@ def sheet_page(request, pk):
                 if choices.is_valid():
                     services.save_choices(
                         opportunity, **choices.cleaned_data,
-                        chosen=[pk for pk in request.POST.getlist("chosen") if pk.isdigit()],
-                        insisted=[pk for pk in request.POST.getlist("insisted") if pk.isdigit()],
+                        chosen=[pk for pk in map(parse_id, request.POST.getlist("chosen")) if pk is not None],
+                        insisted=[pk for pk in map(parse_id, request.POST.getlist("insisted")) if pk is not None],
                         notes={key[5:]: value for key, value in request.POST.items()
-                               if key.startswith("note-") and key[5:].isdigit()},
+                               if key.startswith("note-") and parse_id(key[5:]) is not None},
                     )
                     messages.success(request, "Saved the sheet.")
                     return redirect("sheets:sheet", pk=opportunity.pk)
@@ -140,10 +141,7 @@ def _letter_response(letter):
 @require_POST
 def notices_read(request):
     services.mark_notices_read(request.user)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request, "/"))
 
 
 # ---------------------------------------------------------------- token pages
