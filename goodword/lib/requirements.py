@@ -20,6 +20,7 @@ MAX_REQUIREMENTS = 60
 MAX_REQUIREMENT_CHARS = 300
 FUZZY_SCORE = 86  # rapidfuzz ratio (0–100) two words need to count as the same word
 FUZZY_MIN_LENGTH = 5  # shorter words must match exactly: "Go" is not "Git"
+# Words with digits or signs (ec2, python3, c++) also match exactly: "s3" is not "s4".
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+(?=\S)")
 _ASKING = re.compile(
@@ -168,10 +169,10 @@ class Matcher:
         if mask is None:
             mask = self._index.get(term, 0)
             near = set()
-            if len(term) >= FUZZY_MIN_LENGTH and self._vocabulary:
+            if len(term) >= FUZZY_MIN_LENGTH and term.isalpha() and self._vocabulary:
                 for other, _score, _ in process.extract(term, self._vocabulary, scorer=fuzz.ratio,
                                                         score_cutoff=FUZZY_SCORE, limit=None):
-                    if len(other) >= FUZZY_MIN_LENGTH:
+                    if len(other) >= FUZZY_MIN_LENGTH and other.isalpha():
                         mask |= self._index[other]
                         near.add(other)
             self._term_masks[term] = mask

@@ -235,8 +235,11 @@ class _Mix:
             self.remaining[kind][c.org_key] -= 1
             self.needed.discard(kind)
 
-    def drop_unreachable(self, capped: bool):
-        """Forget a kind nobody left can satisfy (the book does not allow it)."""
+    def drop_unreachable(self, capped: bool, slots_left: int):
+        """Forget a kind nobody left can satisfy (the book does not allow it),
+        and the sideways kind when one slot is left and a manager still needs it."""
+        if len(self.needed) > slots_left:
+            self.needed.discard("sideways")
         for kind in list(self.needed):
             if not any(count > 0 and not (capped and self.taken_per_org.get(org, 0) >= self.cap)
                        for org, count in self.remaining[kind].items()):
@@ -246,39 +249,48 @@ class _Mix:
 def select(pool: list[Candidate], masks: dict[int, int], slots: int, today: dt.date, rules: Rules) -> list[Candidate]:
     """Up to `slots` candidates by greedy coverage within the mix rules.
 
-    The cap on one organisation holds unless the book cannot fill the slots
-    without breaking it; then the rest are filled without the cap.
+    The rules give way in order when the book cannot fill the slots with all
+    of them: first "a peer, report or client", then the organisation cap.
+    A manager-type reference is always included when the pool has one.
     """
-    ranked = sorted(pool, key=lambda c: (preference(c, today, rules), -c.id), reverse=True)
-    ranked.sort(key=lambda c: c.name.casefold())
-    ranked.sort(key=lambda c: preference(c, today, rules), reverse=True)  # stable: name breaks ties
-    order = {c.id: place for place, c in enumerate(ranked)}
+    ranked = sorted(pool, key=lambda c: (c.name.casefold(), c.id))
+    ranked.sort(key=lambda c: preference(c, today, rules), reverse=True)  # stable: the name breaks ties
+    size = min(slots, len(ranked))
+    chosen: list[Candidate] = []
+    for capped, sideways in ((True, True), (True, False), (False, True)):
+        chosen = _greedy(ranked, masks, slots, capped=capped, sideways=sideways)
+        if len(chosen) >= size:
+            break
+    return chosen
+
+
+def _greedy(ranked: list[Candidate], masks: dict[int, int], slots: int, *, capped: bool, sideways: bool):
     mix = _Mix(ranked, slots)
+    if not sideways:
+        mix.needed.discard("sideways")
     chosen: list[Candidate] = []
     taken: set[int] = set()
     covered = 0
-    for capped in (True, False):
-        mix.drop_unreachable(capped)
-        while len(chosen) < slots:
-            best, best_key = None, None
-            slots_left = slots - len(chosen)
-            for c in ranked:
-                if c.id in taken:
-                    continue
-                gain = (masks.get(c.id, 0) & ~covered).bit_count()
-                key = (gain, -order[c.id])
-                if best_key is not None and key <= best_key:
-                    continue
-                if not mix.allowed(c, slots_left, capped):
-                    continue
-                best, best_key = c, key
-            if best is None:
-                break
-            chosen.append(best)
-            taken.add(best.id)
-            covered |= masks.get(best.id, 0)
-            mix.take(best)
-            mix.drop_unreachable(capped)
+    mix.drop_unreachable(capped, slots)
+    while len(chosen) < slots:
+        best, best_key = None, None
+        slots_left = slots - len(chosen)
+        for place, c in enumerate(ranked):
+            if c.id in taken:
+                continue
+            key = ((masks.get(c.id, 0) & ~covered).bit_count(), -place)
+            if best_key is not None and key <= best_key:
+                continue
+            if not mix.allowed(c, slots_left, capped):
+                continue
+            best, best_key = c, key
+        if best is None:
+            break
+        chosen.append(best)
+        taken.add(best.id)
+        covered |= masks.get(best.id, 0)
+        mix.take(best)
+        mix.drop_unreachable(capped, slots - len(chosen))
     return chosen
 
 
@@ -337,3 +349,41 @@ def _notes(result: Suggestion, pool: list[Candidate], chosen: list[Candidate]) -
         if key[0] == "org" and len(names) > max(1, result.offered // 2):
             notes.append(f"More than half are from {names[0]}: your book has nobody else who fits.")
     return notes
+
+
+def mix_holds(chosen: list[Candidate], slots: int) -> bool:
+    """The organisation cap and the manager rule for a finished selection (for checks and search)."""
+    cap = max(1, slots // 2)
+    per_org: dict[tuple, int] = {}
+    for c in chosen:
+        per_org[c.org_key] = per_org.get(c.org_key, 0) + 1
+    return all(count <= cap for count in per_org.values())
+
+
+def best_coverage(pool: list[Candidate], masks: dict[int, int], slots: int, *, with_mix: bool = True) -> int:
+    """The most requirement lines any `slots` of the pool cover together, by
+    exhaustive search (small books only: benchmarks and tests measure the
+    greedy selection against it). With the mix, only selections that follow
+    the rules the pool allows count: the organisation cap, a manager, and a
+    peer, report or client."""
+    from itertools import combinations
+
+    size = min(slots, len(pool))
+    cap = max(1, slots // 2)
+    per_org: dict[tuple, int] = {}
+    for c in pool:
+        per_org[c.org_key] = per_org.get(c.org_key, 0) + 1
+    cap_fits = sum(min(count, cap) for count in per_org.values()) >= size
+    has_manager = any(c.relationship in MANAGER_KINDS for c in pool)
+    has_sideways = size >= 2 and any(c.relationship in SIDEWAYS_KINDS for c in pool)
+    best = 0
+    for group in combinations(pool, size):
+        if with_mix and ((cap_fits and not mix_holds(list(group), slots))
+                         or (has_manager and not any(c.relationship in MANAGER_KINDS for c in group))
+                         or (has_sideways and not any(c.relationship in SIDEWAYS_KINDS for c in group))):
+            continue
+        covered = 0
+        for c in group:
+            covered |= masks.get(c.id, 0)
+        best = max(best, covered.bit_count())
+    return best
