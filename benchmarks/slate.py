@@ -1,0 +1,163 @@
+"""How fast the slate builder suggests, and how close its greedy choice comes to the best.
+
+    python benchmarks/slate.py            # speed on a 2,000-reference book, quality on 300 small books
+    python benchmarks/slate.py --json
+
+Speed: a book of 2,000 references with 10 vouches each (phrases of one to
+three words drawn from 600 skills, some misspelt), 150 organisations, and a
+posting of 60 requirement lines; one suggestion is the whole of
+goodword.lib.slate_builder.suggest() with a fresh Matcher (requirement terms,
+fuzzy word matching, coverage masks, selection and reasons). The stemmer's
+word cache is cleared before the first run, which is reported apart.
+Target: p95 under 100 ms.
+
+Quality: on 300 small random books (6 to 12 references, 12 requirement
+lines, 4 or 5 places) the greedy selection's coverage is divided by the best
+coverage an exhaustive search finds under the same mix rules.
+Target: within 95 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from goodword.lib import requirements  # noqa: E402
+from goodword.lib.requirements import Matcher  # noqa: E402
+from goodword.lib.slate_builder import Candidate, Rules, best_coverage, select, suggest  # noqa: E402
+
+TODAY = dt.date(2026, 12, 1)
+RELATIONSHIPS = ["manager"] * 3 + ["skip_level", "peer", "peer", "peer", "direct_report", "client", "mentor",
+                                   "other", "hr_verifier"]
+STATUSES = ["active"] * 17 + ["resting", "retired", "do_not_use"]
+STEMS = ["kafka", "kubernetes", "terraform", "python", "golang", "postgres", "incident", "response", "on-call",
+         "mentoring", "hiring", "roadmap", "budget", "stakeholder", "observability", "latency", "billing", "payments",
+         "security", "compliance", "migration", "streaming", "analytics", "forecasting", "negotiation", "design",
+         "accessibility", "testing", "automation", "pipelines", "scheduling", "leadership", "coaching", "react",
+         "typescript", "android", "swift", "pricing", "onboarding", "support"]
+
+
+def skills(rng: random.Random, count: int) -> list[str]:
+    suffixes = ["", " systems", " platform", " operations", " strategy", " at scale", " reviews", " tooling"]
+    found = set()
+    while len(found) < count:
+        first, second = rng.choice(STEMS), rng.choice(STEMS)
+        phrase = rng.choice([first, f"{first} {second}", f"{first}{rng.choice(suffixes)}"])
+        found.add(phrase + (str(rng.randrange(20)) if rng.random() < 0.3 else ""))
+    return sorted(found)
+
+
+def misspelt(rng: random.Random, phrase: str) -> str:
+    if len(phrase) > 6 and rng.random() < 0.1:
+        at = rng.randrange(1, len(phrase) - 1)
+        return phrase[:at] + phrase[at + 1:]
+    return phrase
+
+
+def big_book(rng: random.Random, size: int = 2000, vouches: int = 10):
+    pool = skills(rng, 600)
+    orgs = [f"Org {n}" for n in range(150)]
+    book = [
+        Candidate(
+            id=n + 1, name=f"Reference {n:04d}", relationship=rng.choice(RELATIONSHIPS),
+            organisation=rng.choice(orgs), status=rng.choice(STATUSES),
+            vouches=tuple(misspelt(rng, rng.choice(pool)) for _ in range(vouches)),
+            listings_in_window=rng.choice([0, 0, 0, 1, 2, 4]), listings_last_month=rng.choice([0, 0, 1, 3]),
+            last_in_touch=TODAY - dt.timedelta(days=rng.randrange(400)) if rng.random() < 0.8 else None,
+            consent_until=TODAY + dt.timedelta(days=rng.randrange(-100, 300)) if rng.random() < 0.5 else None,
+            away_until=TODAY + dt.timedelta(days=10) if rng.random() < 0.03 else None,
+            max_calls_a_month=rng.choice([None] * 9 + [2]),
+        )
+        for n in range(size)
+    ]
+    lines = [f"- {rng.choice(['Experience with', 'Strong', 'You have shipped', 'Deep knowledge of'])} "
+             f"{rng.choice(pool)} and {rng.choice(pool)} in a regulated environment" for _ in range(60)]
+    return book, "Senior platform engineer\n\nYou will:\n" + "\n".join(lines)
+
+
+def speed(runs: int) -> dict:
+    rng = random.Random(14)
+    book, posting = big_book(rng)
+    lines = requirements.requirement_lines(posting)
+    synonyms = requirements.parse_synonyms("k8s = kubernetes\npostgres, postgresql\non-call, pager duty")
+    requirements.stem.cache_clear()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = suggest(requirements.requirement_lines(posting), book, wanted=4, today=TODAY, synonyms=synonyms)
+        timings.append((time.perf_counter() - start) * 1000)
+    warm = sorted(timings[1:])
+    return {
+        "references": len(book), "vouches": sum(len(c.vouches) for c in book), "requirement_lines": len(lines),
+        "suggested": len(result.picks), "covered_share": round(result.covered_share, 3),
+        "first_ms_cold_stem_cache": round(timings[0], 1),
+        "p50_ms": round(statistics.median(warm), 1),
+        "p95_ms": round(warm[int(0.95 * (len(warm) - 1))], 1),
+        "max_ms": round(warm[-1], 1),
+    }
+
+
+def quality(books: int) -> dict:
+    rng = random.Random(7)
+    ratios = []
+    for _ in range(books):
+        pool_skills = [f"skill{n}" for n in range(16)]
+        lines = [f"Experience with {a} and {b}" for a, b in
+                 (rng.sample(pool_skills, 2) for _ in range(12))]
+        size = rng.randrange(6, 13)
+        pool = [Candidate(n + 1, f"R{n}", rng.choice(RELATIONSHIPS[:-1]), rng.choice(["A", "B", "C", "D", ""]),
+                          vouches=tuple(rng.sample(pool_skills, rng.randrange(1, 5))),
+                          listings_in_window=rng.randrange(4))
+                for n in range(size)]
+        slots = rng.choice([4, 5])
+        matcher = Matcher(lines)
+        masks = {c.id: _mask(matcher, c.vouches) for c in pool}
+        covered = 0
+        for c in select(pool, masks, slots, TODAY, Rules()):
+            covered |= masks[c.id]
+        best = best_coverage(pool, masks, slots)
+        ratios.append(covered.bit_count() / best if best else 1.0)
+    return {
+        "books": books, "mean_ratio": round(statistics.mean(ratios), 4), "min_ratio": round(min(ratios), 4),
+        "share_at_least_95_percent": round(sum(r >= 0.95 for r in ratios) / books, 3),
+        "share_optimal": round(sum(r >= 1 for r in ratios) / books, 3),
+    }
+
+
+def _mask(matcher, vouches):
+    mask = 0
+    for vouch in vouches:
+        mask |= matcher.covered_by(vouch)
+    return mask
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--books", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    figures = {"speed": speed(args.runs), "quality": quality(args.books)}
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    s, q = figures["speed"], figures["quality"]
+    print(f"Book: {s['references']} references, {s['vouches']} vouches; posting: {s['requirement_lines']} lines")
+    print(f"Suggestion: first {s['first_ms_cold_stem_cache']} ms (cold stem cache), then p50 {s['p50_ms']} ms, "
+          f"p95 {s['p95_ms']} ms, max {s['max_ms']} ms (target p95 < 100 ms); "
+          f"{s['suggested']} suggested, {s['covered_share']:.0%} covered")
+    print(f"Quality on {q['books']} small books: mean {q['mean_ratio']:.1%} of the exhaustive best, "
+          f"min {q['min_ratio']:.1%}, {q['share_at_least_95_percent']:.1%} of books within 95 %, "
+          f"{q['share_optimal']:.1%} optimal")
+
+
+if __name__ == "__main__":
+    main()
