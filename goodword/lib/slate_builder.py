@@ -30,7 +30,7 @@ RELATIONSHIP_WORDS = {
     "professor": "a professor", "other": "knows your work",
 }
 IN_TOUCH_DAYS = 90  # in touch within this many days counts as "recently in touch"
-MONTH_DAYS = 30  # "at most N calls a month" counts the listings of the last 30 days
+MONTH_DAYS = 30  # "at most N calls a month" counts the listings of the last 30 days (as courtesy.facts does)
 
 
 @dataclass(frozen=True, slots=True)

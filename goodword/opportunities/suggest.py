@@ -92,8 +92,11 @@ def candidates(user, opportunity: Opportunity, *, now: dt.datetime | None = None
     user_settings = user_settings or CourtesySettings.for_user(user).as_plain()
     now = now or timezone.now()
     today = timezone.localdate(now, user_settings.tz)
-    window_start = now - dt.timedelta(days=user_settings.fatigue_days)
-    month_start = now - dt.timedelta(days=slate_builder.MONTH_DAYS)
+    # Counted by day, as the fatigue rule counts them: the last N days, today included.
+    def days_back(days):
+        return dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, tzinfo=user_settings.tz)
+
+    window_start, month_start = days_back(user_settings.fatigue_days), days_back(slate_builder.MONTH_DAYS)
     in_window: dict[int, int] = {}
     last_month: dict[int, int] = {}
     for reference_id, created_at in (Listing.objects.filter(reference__owner=user, created_at__gte=min(window_start, month_start))
@@ -136,11 +139,11 @@ def suggestion_for(user, opportunity: Opportunity, *, wanted: int | None = None,
 
 
 @transaction.atomic
-def apply_suggestion(user, opportunity: Opportunity, reference_ids: list[int]) -> tuple[list[Reference], str]:
+def apply_suggestion(user, opportunity: Opportunity, reference_ids: list[int]):
     """List the accepted references on the slate in the order given (after
-    anyone already on it who was not suggested), and say where the permission
-    step opens: the slate-wide compose for a permission ask ("" when all of
-    them have agreed already)."""
+    anyone already on it who was not suggested). Returns them, those of them
+    who have not agreed, and where the permission step opens: the slate-wide
+    compose for a permission ask ("" when all of them have agreed already)."""
     from goodword.opportunities.services import add_to_slate, slate_with_states
 
     if not reference_ids:
@@ -166,4 +169,4 @@ def apply_suggestion(user, opportunity: Opportunity, reference_ids: list[int]) -
     if to_ask:
         next_url = (reverse("outreach:slate", args=[opportunity.pk]) + "?kind=permission&next="
                     + opportunity.get_absolute_url())
-    return accepted, next_url
+    return accepted, to_ask, next_url
