@@ -109,7 +109,7 @@ def candidates(user, opportunity: Opportunity, *, now: dt.datetime | None = None
                       .annotate(last=Max("occurred_at")).values_list("reference_id", "last"))
     on_slate = set(opportunity.listings.values_list("reference_id", flat=True))
     found = []
-    for reference in Reference.objects.for_user(user).only(
+    for reference in Reference.objects.for_user(user).order_by("name", "id").only(
             "id", "name", "relationship", "organisation", "status", "vouches_for", "consent_given_on",
             "consent_scope", "away_until", "max_calls_a_month"):
         standing = reference.standing_consent(user_settings.consent_months)
@@ -126,9 +126,50 @@ def candidates(user, opportunity: Opportunity, *, now: dt.datetime | None = None
     return found, today, user_settings
 
 
-def suggestion_for(user, opportunity: Opportunity, *, wanted: int | None = None, now=None) -> slate_builder.Suggestion:
-    """The builder's suggestion for this opportunity (wanted: override the employer's count)."""
-    book, today, user_settings = candidates(user, opportunity, now=now)
+def candidates_from_facts(user, opportunity: Opportunity, facts):
+    """candidates(), from the courtesy ledger's facts where a page has them
+    already (the navigation badge computes them): one query for what the facts
+    lack, the organisations and the vouches."""
+    user_settings, today = facts.settings, facts.today
+    in_window: dict[int, int] = {}
+    last_month: dict[int, int] = {}
+    on_slate = set()
+    for listing in facts.listings:
+        if listing.opportunity_id == opportunity.pk:
+            on_slate.add(listing.reference_id)
+            continue
+        age = (today - facts.day(listing.listed_at)).days
+        if 0 <= age < user_settings.fatigue_days:
+            in_window[listing.reference_id] = in_window.get(listing.reference_id, 0) + 1
+        if 0 <= age < slate_builder.MONTH_DAYS:
+            last_month[listing.reference_id] = last_month.get(listing.reference_id, 0) + 1
+    found = []
+    for pk, organisation, vouches in Reference.objects.for_user(user).order_by("name", "id").values_list(
+            "id", "organisation", "vouches_for"):
+        ref = facts.references.get(pk)
+        if ref is None:
+            continue
+        standing = ref.standing_consent(user_settings.consent_months)
+        found.append(slate_builder.Candidate(
+            id=pk, name=ref.name, relationship=ref.relationship, organisation=organisation, status=ref.status,
+            vouches=tuple(vouches), listings_in_window=in_window.get(pk, 0), listings_last_month=last_month.get(pk, 0),
+            last_in_touch=facts.day(ref.last_event_at) if ref.last_event_at else None,
+            consent_until=standing.until if standing and standing.fresh_on(today) else None,
+            away_until=ref.away_until, max_calls_a_month=ref.max_calls_a_month, on_slate=pk in on_slate,
+        ))
+    return found, today, user_settings
+
+
+def suggestion_for(user, opportunity: Opportunity, *, wanted: int | None = None, now=None,
+                   facts=None) -> slate_builder.Suggestion:
+    """The builder's suggestion for this opportunity (wanted: override the employer's count).
+
+    facts: the courtesy ledger's facts for this user, when the caller has them.
+    """
+    if facts is not None:
+        book, today, user_settings = candidates_from_facts(user, opportunity, facts)
+    else:
+        book, today, user_settings = candidates(user, opportunity, now=now)
     if wanted is None:
         wanted = slate_builder.wanted_count(opportunity.references_wanted, opportunity.role, opportunity.posting_text)
     return slate_builder.suggest(

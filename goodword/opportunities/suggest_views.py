@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.refresh import changes_ledger
 from goodword.lib.requirements import MAX_REQUIREMENTS
 from goodword.opportunities import suggest
@@ -48,7 +49,8 @@ def builder_context(request, opportunity, *, requirements_form=None, wanted=None
     """The builder panel's context: the requirements to check and, for an open application, the suggestion."""
     checked = suggest.requirements_are_checked(opportunity)
     lines = suggest.posting_requirements(opportunity)
-    suggestion = None if opportunity.is_closed else suggest.suggestion_for(request.user, opportunity, wanted=wanted)
+    suggestion = None if opportunity.is_closed else suggest.suggestion_for(
+        request.user, opportunity, wanted=wanted, facts=ledger_for_request(request).facts)
     return {
         "opportunity": opportunity,
         "requirements_form": requirements_form or RequirementsForm(initial={"requirements": "\n".join(lines)}),
