@@ -65,6 +65,7 @@ def signed_in_pages(user) -> list[str]:
         reverse("core:settings"), reverse("outreach:smtp"), reverse("outreach:templates"),
         reverse("outreach:template_edit", args=["thanks", "friendly"]), reverse("reminders:settings"),
         reverse("portal:manage", args=[listing.pk]),
+        reverse("opportunities:synonyms"), reverse("opportunities:synonyms") + f"?next={northwind.get_absolute_url()}",
     ]
     if interview is not None:
         pages.append(reverse("opportunities:interview_edit", args=[interview.pk]))

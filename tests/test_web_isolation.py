@@ -36,6 +36,10 @@ OBJECT_URLS = {
     "opportunities:slate_remove": ("listing", {}),
     "opportunities:slate_move": ("listing", {"direction": "down"}),
     "opportunities:slate_log": ("listing", {"kind": "heads_up"}),
+    "opportunities:builder": ("opportunity", {}),
+    "opportunities:requirements": ("opportunity", {"requirements": "Spy work"}),
+    "opportunities:fetch_posting": ("opportunity", {}),
+    "opportunities:apply_suggestion": ("opportunity", {"ref": "BOBS_REFERENCE"}),
 }
 NAMESPACES = {"references", "opportunities", "timeline"}
 
@@ -95,6 +99,8 @@ def test_another_users_object_is_not_found(url_name, method, alices_world, alice
     url = reverse(url_name, args=[alices_world[kind].pk])
     if data.get("reference") == "BOBS_REFERENCE":
         data = {"reference": make_reference(bob).pk}
+    if data.get("ref") == "BOBS_REFERENCE":
+        data = {"ref": make_reference(bob).pk}
     before = snapshot(alice)
     client.force_login(bob)
 

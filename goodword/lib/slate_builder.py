@@ -304,7 +304,9 @@ def suggest(requirements: list[str], candidates: list[Candidate], *, wanted: int
     for c in candidates:
         reason = skip_reason(c, today)
         if reason:
-            result.skipped.append((c, reason))
+            # Do-not-use references are left out without a word: the page never names them.
+            if c.status != "do_not_use":
+                result.skipped.append((c, reason))
             if c.relationship == HR_VERIFIER and c.status == "active":
                 verifiers.append(c)
         else:

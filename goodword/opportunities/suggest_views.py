@@ -10,10 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.refresh import changes_ledger
@@ -61,10 +62,11 @@ def builder_context(request, opportunity, *, requirements_form=None, wanted=None
     }
 
 
-@require_GET
 def suggestion_panel(request, pk):
     """The panel alone, for htmx to refetch when the slate changes."""
-    opportunity = get_opportunity(request, pk)
+    opportunity = get_opportunity(request, pk)  # before the method check: another user's id is a 404 either way
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "opportunities/_builder.html", builder_context(request, opportunity,
                                                                           wanted=wanted_param(request)))
 
