@@ -89,12 +89,14 @@ def speed(runs: int) -> dict:
     lines = requirements.requirement_lines(posting)
     synonyms = requirements.parse_synonyms("k8s = kubernetes\npostgres, postgresql\non-call, pager duty")
     requirements.stem.cache_clear()
-    timings = []
+    timings, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = suggest(requirements.requirement_lines(posting), book, wanted=4, today=TODAY, synonyms=synonyms)
         timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     warm = sorted(timings[1:])
+    warm_cpu = sorted(cpu[1:])
     return {
         "references": len(book), "vouches": sum(len(c.vouches) for c in book), "requirement_lines": len(lines),
         "suggested": len(result.picks), "covered_share": round(result.covered_share, 3),
@@ -102,6 +104,9 @@ def speed(runs: int) -> dict:
         "p50_ms": round(statistics.median(warm), 1),
         "p95_ms": round(warm[int(0.95 * (len(warm) - 1))], 1),
         "max_ms": round(warm[-1], 1),
+        # CPU time of this process: what the suggestion costs when the machine is shared.
+        "cpu_p50_ms": round(statistics.median(warm_cpu), 1),
+        "cpu_p95_ms": round(warm_cpu[int(0.95 * (len(warm_cpu) - 1))], 1),
     }
 
 
@@ -154,6 +159,8 @@ def main():
     print(f"Suggestion: first {s['first_ms_cold_stem_cache']} ms (cold stem cache), then p50 {s['p50_ms']} ms, "
           f"p95 {s['p95_ms']} ms, max {s['max_ms']} ms (target p95 < 100 ms); "
           f"{s['suggested']} suggested, {s['covered_share']:.0%} covered")
+    print(f"CPU time of the suggestion: p50 {s['cpu_p50_ms']} ms, p95 {s['cpu_p95_ms']} ms "
+          "(the wall-clock figures include waiting for a shared CPU)")
     print(f"Quality on {q['books']} small books: mean {q['mean_ratio']:.1%} of the exhaustive best, "
           f"min {q['min_ratio']:.1%}, {q['share_at_least_95_percent']:.1%} of books within 95 %, "
           f"{q['share_optimal']:.1%} optimal")

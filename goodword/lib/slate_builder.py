@@ -192,6 +192,10 @@ def _joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_KIND = {relationship: "manager" for relationship in MANAGER_KINDS} | {
+    relationship: "sideways" for relationship in SIDEWAYS_KINDS}
+
+
 class _Mix:
     """The mix rules as counters, so one step's check costs O(1) per rule."""
 
@@ -208,7 +212,7 @@ class _Mix:
 
     @staticmethod
     def kind(c: Candidate) -> str:
-        return "manager" if c.relationship in MANAGER_KINDS else "sideways" if c.relationship in SIDEWAYS_KINDS else ""
+        return _KIND.get(c.relationship, "")
 
     def org_full(self, c: Candidate) -> bool:
         return self.taken_per_org.get(c.org_key, 0) >= self.cap
@@ -271,14 +275,17 @@ def _greedy(ranked: list[Candidate], masks: dict[int, int], slots: int, *, cappe
     chosen: list[Candidate] = []
     taken: set[int] = set()
     covered = 0
+    rows = [(place, c, masks.get(c.id, 0), _KIND.get(c.relationship, "")) for place, c in enumerate(ranked)]
     mix.drop_unreachable(capped, slots)
     while len(chosen) < slots:
         best, best_key = None, None
         slots_left = slots - len(chosen)
-        for place, c in enumerate(ranked):
+        for place, c, mask, kind in rows:
             if c.id in taken:
                 continue
-            key = ((masks.get(c.id, 0) & ~covered).bit_count(), -place)
+            # On equal coverage, someone the mix still needs (the manager first) goes higher up the slate.
+            needed = (2 if kind == "manager" else 1) if kind in mix.needed else 0
+            key = ((mask & ~covered).bit_count(), needed, -place)
             if best_key is not None and key <= best_key:
                 continue
             if not mix.allowed(c, slots_left, capped):

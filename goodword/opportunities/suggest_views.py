@@ -26,7 +26,7 @@ from goodword.references.forms import FriendlyForm
 
 class RequirementsForm(FriendlyForm, forms.Form):
     requirements = forms.CharField(
-        label="What the posting asks for", required=False, max_length=MAX_REQUIREMENTS * 310,
+        label="Requirement lines", required=False, max_length=MAX_REQUIREMENTS * 310,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"One requirement a line (at most {MAX_REQUIREMENTS}); correct, add or delete lines. "
                   "The suggestion and the letter and heads-up drafts use this list.",
