@@ -71,3 +71,19 @@ def test_suggest_refuses_a_count_out_of_range(run, alice):
     result = run("slate", "suggest", "Northwind", "--n", "0")
     assert result.exit_code == 2
     assert "--n" in result.output
+
+
+def test_ref_options_record_and_clear_availability(run, alice):
+    from goodword.references.models import Reference
+
+    make_reference(alice, name="Dana Whitfield")
+    result = run("ref", "edit", "Dana", "--away-until", "2099-05-03", "--max-calls", "2")
+    assert result.exit_code == 0, result.output
+    assert "Availability: Away until 3 May 2099; at most 2 calls a month" in run("ref", "show", "Dana").output
+    dana = Reference.objects.get(name="Dana Whitfield")
+    assert (str(dana.away_until), dana.max_calls_a_month) == ("2099-05-03", 2)
+    assert run("ref", "edit", "Dana", "--away-until", "", "--max-calls", "0").exit_code == 0
+    dana.refresh_from_db()
+    assert (dana.away_until, dana.max_calls_a_month) == (None, None)
+    refused = run("ref", "edit", "Dana", "--max-calls", "31")
+    assert refused.exit_code == 2 and "--max-calls" in refused.output
