@@ -15,6 +15,7 @@ from goodword.lib.requirements import (
     synonym_problems,
 )
 from goodword.lib.slate_builder import (
+    EXACT_LIMIT,
     MANAGER_KINDS,
     Rules,
     Candidate,
@@ -246,13 +247,15 @@ def test_do_not_use_references_are_never_suggested(book, wanted):
     assert all(pick.candidate.relationship != "hr_verifier" for pick in result.picks)
 
 
+@pytest.mark.parametrize("exact_limit", [EXACT_LIMIT, 0], ids=["small-book search", "large-book heuristic"])
 @settings(max_examples=200, deadline=None)
 @given(book=books(), wanted=st.integers(1, 4))
-def test_the_mix_rules_hold_whenever_the_book_allows_them(book, wanted):
-    result = suggest(LINES, book, wanted=wanted, today=TODAY)
-    chosen = [pick.candidate for pick in result.picks]
+def test_the_mix_rules_hold_whenever_the_book_allows_them(exact_limit, book, wanted):
     slots = wanted + 1
     pool = [c for c in book if c.status == "active" and c.relationship != "hr_verifier"]
+    matcher = Matcher(LINES)
+    chosen = select(pool, {c.id: sum_masks(matcher, c.vouches) for c in pool}, slots, TODAY, Rules(),
+                    exact_limit=exact_limit)
     cap = max(1, slots // 2)
     per_org = {}
     for c in pool:
@@ -272,14 +275,27 @@ def test_greedy_selection_is_near_the_best_the_mix_rules_allow_on_small_books(bo
     pool = [c for c in book if c.status == "active" and c.relationship != "hr_verifier"]
     matcher = Matcher(LINES)
     masks = {c.id: sum_masks(matcher, c.vouches) for c in pool}
-    chosen = select(pool, masks, wanted + 1, TODAY, Rules())
+    chosen = select(pool, masks, wanted + 1, TODAY, Rules(), exact_limit=0)  # the heuristic for large books
     covered = 0
     for c in chosen:
         covered |= masks[c.id]
     best = best_coverage(pool, masks, wanted + 1)
-    # Greedy coverage is at least 1 - 1/e of the best in theory; the benchmark
-    # reports the mean ratio on many books (target 95 %).
-    assert covered.bit_count() >= 0.63 * best
+    # Greedy within a cap per organisation is at least half the best in theory;
+    # the swaps do better. The benchmark reports the mean ratio on many books (target 95 %).
+    assert covered.bit_count() >= 0.5 * best
+    assert len(chosen) == min(wanted + 1, len(pool))
+
+
+@settings(max_examples=100, deadline=None)
+@given(book=books(max_size=8), wanted=st.integers(1, 3))
+def test_small_books_get_the_best_selection_the_mix_rules_allow(book, wanted):
+    pool = [c for c in book if c.status == "active" and c.relationship != "hr_verifier"]
+    matcher = Matcher(LINES)
+    masks = {c.id: sum_masks(matcher, c.vouches) for c in pool}
+    covered = 0
+    for c in select(pool, masks, wanted + 1, TODAY, Rules()):
+        covered |= masks[c.id]
+    assert covered.bit_count() == best_coverage(pool, masks, wanted + 1)
 
 
 def all_rules_hold(group, slots):

@@ -16,6 +16,8 @@ never takes someone who would make a mix rule impossible to meet later.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from dataclasses import dataclass, field
 
 from goodword.lib import vocabulary
@@ -250,21 +252,103 @@ class _Mix:
                 self.needed.discard(kind)
 
 
-def select(pool: list[Candidate], masks: dict[int, int], slots: int, today: dt.date, rules: Rules) -> list[Candidate]:
-    """Up to `slots` candidates by greedy coverage within the mix rules.
+EXACT_LIMIT = 5000  # books whose choices number at most this are searched exhaustively
+CONFIGURATIONS = ((True, True), (True, False), (False, True))  # (organisation cap, a peer/report/client)
+
+
+def select(pool: list[Candidate], masks: dict[int, int], slots: int, today: dt.date, rules: Rules, *,
+           exact_limit: int = EXACT_LIMIT) -> list[Candidate]:
+    """Up to `slots` candidates who cover the most requirement lines within the mix rules.
 
     The rules give way in order when the book cannot fill the slots with all
     of them: first "a peer, report or client", then the organisation cap.
     A manager-type reference is always included when the pool has one.
+    A book small enough (at most `exact_limit` possible selections) is
+    searched exhaustively, so the answer is the best there is (and adding a
+    reference can never make it worse); a larger one gets the greedy choice
+    improved by single swaps (benchmarks/slate.py measures how close it comes).
     """
     ranked = sorted(pool, key=lambda c: (c.name.casefold(), c.id))
     ranked.sort(key=lambda c: preference(c, today, rules), reverse=True)  # stable: the name breaks ties
     size = min(slots, len(ranked))
+    if math.comb(len(ranked), size) <= exact_limit:
+        return _exact(ranked, masks, slots, size)
     chosen: list[Candidate] = []
-    for capped, sideways in ((True, True), (True, False), (False, True)):
+    for capped, sideways in CONFIGURATIONS:
         chosen = _greedy(ranked, masks, slots, capped=capped, sideways=sideways)
         if len(chosen) >= size:
             break
+    return _improved(chosen, ranked, masks, slots)
+
+
+def _exact(ranked: list[Candidate], masks: dict[int, int], slots: int, size: int) -> list[Candidate]:
+    """The best selection by exhaustive search, ordered as the greedy would list them."""
+    best = best_group(ranked, masks, slots, size)
+    return _greedy(best, masks, slots, capped=False, sideways=False) if best else []
+
+
+def best_group(ranked: list[Candidate], masks: dict[int, int], slots: int, size: int) -> list[Candidate]:
+    """The `size` candidates who cover the most under the mix rules, the rules
+    giving way in the order select() gives; among equals, the most preferred
+    (combinations come in the order of `ranked`)."""
+    has_manager = any(c.relationship in MANAGER_KINDS for c in ranked)
+    has_sideways = size >= 2 and any(c.relationship in SIDEWAYS_KINDS for c in ranked)
+    cap = max(1, slots // 2)
+    per_org: dict[tuple, int] = {}
+    for c in ranked:
+        per_org[c.org_key] = per_org.get(c.org_key, 0) + 1
+    cap_fits = sum(min(count, cap) for count in per_org.values()) >= size
+    for capped, sideways in CONFIGURATIONS:
+        best, best_covered = None, -1
+        for group in itertools.combinations(ranked, size):
+            if ((capped and cap_fits and not mix_holds(list(group), slots))
+                    or (has_manager and not any(c.relationship in MANAGER_KINDS for c in group))
+                    or (sideways and has_sideways and not any(c.relationship in SIDEWAYS_KINDS for c in group))):
+                continue
+            covered = 0
+            for c in group:
+                covered |= masks.get(c.id, 0)
+            count = covered.bit_count()
+            if count > best_covered:
+                best, best_covered = list(group), count
+        if best is not None:
+            return best
+    return []
+
+
+def _improved(chosen: list[Candidate], ranked: list[Candidate], masks: dict[int, int], slots: int) -> list[Candidate]:
+    """Swap one pick for someone else while that covers more and keeps every
+    mix rule the greedy pass kept: greedy alone can spend a place of a capped
+    organisation on the wrong person (the first of equals)."""
+    def rules(group):
+        return (mix_holds(group, slots),
+                any(c.relationship in MANAGER_KINDS for c in group),
+                any(c.relationship in SIDEWAYS_KINDS for c in group))
+
+    kept = rules(chosen)
+    for _round in range(len(chosen) * 2):
+        covered = 0
+        for c in chosen:
+            covered |= masks.get(c.id, 0)
+        current = covered.bit_count()
+        taken = {c.id for c in chosen}
+        fresh = [c for c in ranked if c.id not in taken and masks.get(c.id, 0) & ~covered]
+        best = None
+        for index in range(len(chosen)):
+            others = 0
+            for other_index, c in enumerate(chosen):
+                if other_index != index:
+                    others |= masks.get(c.id, 0)
+            for newcomer in fresh:
+                gain = (others | masks[newcomer.id]).bit_count() - current
+                if gain > 0 and (best is None or gain > best[0]):
+                    group = chosen[:index] + [newcomer] + chosen[index + 1:]
+                    if all(now or not before for before, now in zip(kept, rules(group), strict=True)):
+                        best = (gain, index, newcomer)
+        if best is None:
+            return chosen
+        _gain, index, newcomer = best
+        chosen = chosen[:index] + [newcomer] + chosen[index + 1:]
     return chosen
 
 
@@ -371,26 +455,15 @@ def mix_holds(chosen: list[Candidate], slots: int) -> bool:
 
 def best_coverage(pool: list[Candidate], masks: dict[int, int], slots: int, *, with_mix: bool = True) -> int:
     """The most requirement lines any `slots` of the pool cover together, by
-    exhaustive search (small books only: benchmarks and tests measure the
-    greedy selection against it). With the mix, only selections that follow
-    the rules the pool allows count: the organisation cap, a manager, and a
-    peer, report or client."""
-    from itertools import combinations
-
+    exhaustive search (benchmarks and tests measure the large-book heuristic
+    against it). With the mix, under the rules as select() applies them."""
     size = min(slots, len(pool))
-    cap = max(1, slots // 2)
-    per_org: dict[tuple, int] = {}
-    for c in pool:
-        per_org[c.org_key] = per_org.get(c.org_key, 0) + 1
-    cap_fits = sum(min(count, cap) for count in per_org.values()) >= size
-    has_manager = any(c.relationship in MANAGER_KINDS for c in pool)
-    has_sideways = size >= 2 and any(c.relationship in SIDEWAYS_KINDS for c in pool)
+    if with_mix:
+        groups = [best_group(pool, masks, slots, size)]
+    else:
+        groups = itertools.combinations(pool, size)
     best = 0
-    for group in combinations(pool, size):
-        if with_mix and ((cap_fits and not mix_holds(list(group), slots))
-                         or (has_manager and not any(c.relationship in MANAGER_KINDS for c in group))
-                         or (has_sideways and not any(c.relationship in SIDEWAYS_KINDS for c in group))):
-            continue
+    for group in groups:
         covered = 0
         for c in group:
             covered |= masks.get(c.id, 0)
