@@ -43,6 +43,7 @@ def test_suggest_json_follows_the_documented_shape_and_n_overrides_the_count(run
     assert [row["name"] for row in data["suggestions"]] == ["Dana Whitfield", "Priya Raman"]
     assert data["suggestions"][1]["extra"] is True
     assert data["uncovered"] == ["Mentoring junior engineers"]
+    assert data["skills"] == ["Kafka", "Terraform"]
     assert data["employment_verifier"]["name"] == "Hal Moreno"
     assert data["applied"] == []
 

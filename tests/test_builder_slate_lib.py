@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from goodword.lib.requirements import (
     Matcher,
+    named_skills,
     parse_synonyms,
     references_asked_for,
     requirement_lines,
@@ -63,6 +64,12 @@ def test_bullet_lines_become_requirements_and_headings_are_dropped():
 def test_a_posting_without_bullets_gives_its_asking_sentences():
     text = "We are a small team. You will own our billing pipeline. Experience with Stripe is required. Lunch is free."
     assert requirement_lines(text) == ["You will own our billing pipeline", "Experience with Stripe is required"]
+
+
+def test_the_skills_and_domains_a_posting_names_are_listed_once():
+    lines = requirement_lines(POSTING) + ["Knowledge of Google Cloud Platform, C++ or k8s", "Terraform at scale",
+                                          "Build the Kafka platform"]
+    assert named_skills(lines) == ["Kafka", "Kubernetes", "Terraform", "Python", "Google Cloud Platform", "C++", "k8s"]
 
 
 def test_the_employers_count_and_senior_roles_set_how_many():

@@ -48,6 +48,7 @@ def test_the_opportunity_page_shows_suggestions_with_reasons_gaps_and_skips(alic
     job = make_opportunity(alice, company="Northwind", role="Platform Engineer", posting_text=POSTING)
     html = page(alice_client, job)
     assert "Who to put forward" in html
+    assert "Skills and domains it names: <span dir=\"auto\">Kafka, Kubernetes, Terraform</span>." in html
     assert "covers Kafka and incident response; your manager at Northwind" in html
     assert "Kubernetes and Terraform" in html  # uncovered until a synonym joins k8s and Kubernetes
     assert "Zed Cole" not in html  # do-not-use references are never named

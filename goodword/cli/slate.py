@@ -205,7 +205,8 @@ def suggest(job, wanted, as_json, apply):
     for note in result.notes:
         click.echo(f"  Note: {note}")
     if result.requirements:
-        click.echo(f"Covered: {result.covered_share:.0%} of {len(result.requirements)} requirement lines.")
+        click.echo(f"Covered: {result.covered_share:.0%} of {len(result.requirements)} requirement lines"
+                   + (f" (naming {', '.join(result.skills)})." if result.skills else "."))
     for line in result.uncovered:
         click.echo(f"  Not covered: {line}")
     if result.verifier:

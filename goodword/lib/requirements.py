@@ -72,6 +72,46 @@ def requirement_lines(posting_text: str, limit: int = MAX_REQUIREMENTS) -> list[
     return list(found.values())
 
 
+_NAMED = re.compile(r"(?<![\w.])([A-Z][\w+#.]*[A-Za-z0-9+#](?:[ -][A-Z][\w+#.]*[A-Za-z0-9+#])*|[a-z]+[0-9+#][\w+#]*)")
+
+
+_LEADING_VERBS = frozenset("""
+build design lead drive manage mentor run write ship define develop support help bring create deliver improve
+maintain own partner collaborate communicate work deep hands fluent bachelor master degree we you
+""".split())
+
+
+def _leading_word(word: str) -> bool:
+    """A word that starts requirement lines without naming a skill."""
+    folded = word.casefold()
+    return (folded in STOPWORDS or folded in _LEADING_VERBS
+            or bool(re.search(r"(ing|ed|ly|ion|ment|ence|ance|ity|ive|ful|al|ise|ize)$", folded)))
+
+
+def named_skills(lines: list[str], limit: int = 40) -> list[str]:
+    """The skills and domains the lines name: capitalised terms (Kafka, Google
+    Cloud, PostgreSQL; a line's first word only when it does not read as a verb
+    or a common word) and terms with digits or signs (k8s, C++, C#), each once,
+    in the order they first appear."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for match in _NAMED.finditer(line):
+            words = re.split(r"(?<=\S)([ -])", match.group(1).rstrip("."))
+            # A line's first word is capitalised anyway: "Terraform at scale" names a skill,
+            # "Leading", "Build" and "Experience" do not.
+            if match.start() == 0 and not re.search(r"[0-9+#A-Z]", words[0][1:]) and _leading_word(words[0]):
+                words = words[2:]
+            while words and words[0].casefold() in STOPWORDS:
+                words = words[2:]
+            term = "".join(words)
+            if len(term) < 2 or term.casefold() in STOPWORDS:
+                continue
+            found.setdefault(term.casefold(), term)
+            if len(found) >= limit:
+                return list(found.values())
+    return list(found.values())
+
+
 def references_asked_for(posting_text: str) -> int | None:
     """The number of references the posting asks for ("three professional references"), if it says."""
     match = _REFERENCE_COUNT.search(posting_text or "")

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from goodword.lib import vocabulary
-from goodword.lib.requirements import Matcher, is_senior_role, lines_of, references_asked_for
+from goodword.lib.requirements import Matcher, is_senior_role, lines_of, named_skills, references_asked_for
 
 MANAGER_KINDS = frozenset({"manager", "skip_level"})
 SIDEWAYS_KINDS = frozenset({"peer", "direct_report", "client"})  # "a peer or report or client"
@@ -80,6 +80,7 @@ class Suggestion:
     skipped: list[tuple[Candidate, str]] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)  # the skills and domains the requirements name
     verifier: Candidate | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -92,7 +93,8 @@ class Suggestion:
     def as_dict(self) -> dict:
         return {
             "wanted": self.wanted, "offered": self.offered,
-            "requirements": list(self.requirements), "uncovered": list(self.uncovered),
+            "requirements": list(self.requirements), "skills": list(self.skills),
+            "uncovered": list(self.uncovered),
             "covered_share": round(self.covered_share, 3),
             "suggestions": [
                 {"position": place, "id": pick.candidate.id, "name": pick.candidate.name,
@@ -389,7 +391,8 @@ def suggest(requirements: list[str], candidates: list[Candidate], *, wanted: int
             rules: Rules = Rules(), synonyms=(), matcher: Matcher | None = None) -> Suggestion:
     """The suggestion for one posting: `wanted` references plus one more, with reasons."""
     matcher = matcher or Matcher(requirements, synonyms)
-    result = Suggestion(wanted=wanted, offered=wanted + 1, requirements=list(requirements))
+    result = Suggestion(wanted=wanted, offered=wanted + 1, requirements=list(requirements),
+                        skills=named_skills(requirements))
     pool: list[Candidate] = []
     verifiers: list[Candidate] = []
     for c in candidates:
