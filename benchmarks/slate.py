@@ -2,6 +2,7 @@
 
     python benchmarks/slate.py            # speed on a 2,000-reference book, quality on 300 small books
     python benchmarks/slate.py --json
+    python benchmarks/slate.py --database # also the whole suggestion from a SQLite database
 
 Speed: a book of 2,000 references with 10 vouches each (phrases of one to
 three words drawn from 600 skills, some misspelt), 150 organisations, and a
@@ -10,6 +11,13 @@ goodword.lib.slate_builder.suggest() with a fresh Matcher (requirement terms,
 fuzzy word matching, coverage masks, selection and reasons). The stemmer's
 word cache is cleared before the first run, which is reported apart.
 Target: p95 under 100 ms.
+
+With --database, the same book goes into a fresh SQLite database (in a
+temporary GOODWORD_HOME, with 300 other opportunities, 3,000 listings and
+20,000 events) and the whole suggestion is timed as the CLI makes it
+(suggest.suggestion_for: four queries, then the same selection) and as the
+opportunity page makes it (from the ledger's facts, which the page has
+already built for the navigation badge: one query more).
 
 Quality: on 300 small random books (6 to 12 references, 12 requirement
 lines, 4 or 5 places) the coverage of the selection used for large books
@@ -145,13 +153,86 @@ def _mask(matcher, vouches):
     return mask
 
 
+def database(runs: int) -> dict:
+    """The whole suggestion from the database, in a child process with its own GOODWORD_HOME."""
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="goodword-slate-") as home:
+        env = dict(os.environ, GOODWORD_HOME=home, DJANGO_SETTINGS_MODULE="goodword.settings")
+        env.pop("GOODWORD_DATABASE_URL", None)
+        env.pop("GOODWORD_MODE", None)
+        out = subprocess.run([sys.executable, __file__, "--child", str(runs)], env=env, check=True,
+                             capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def database_child(runs: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from goodword.accounts.services import local_user
+    from goodword.courtesy.ledger import build_ledger
+    from goodword.opportunities import suggest as service
+    from goodword.opportunities.models import Listing, Opportunity, StageChange
+    from goodword.references.models import Reference
+    from goodword.timeline.models import Event
+
+    rng = random.Random(14)
+    book, posting = big_book(rng)
+    user = local_user()
+    now = timezone.now()
+    refs = Reference.objects.bulk_create([
+        Reference(owner=user, name=c.name, relationship=c.relationship, organisation=c.organisation, status=c.status,
+                  vouches_for=list(c.vouches), away_until=c.away_until, max_calls_a_month=c.max_calls_a_month)
+        for c in book], batch_size=500)
+    job = Opportunity.objects.create(owner=user, company="Northwind", role="Senior platform engineer",
+                                     posting_text=posting)
+    others = Opportunity.objects.bulk_create([Opportunity(owner=user, company=f"Company {n}", role="Engineer")
+                                              for n in range(300)])
+    StageChange.objects.bulk_create([StageChange(opportunity=o, stage="applied", changed_on=now.date())
+                                     for o in [job, *others]])
+    pairs = {(rng.randrange(len(others)), rng.randrange(len(refs))) for _ in range(3000)}
+    Listing.objects.bulk_create([Listing(opportunity=others[o], reference=refs[r]) for o, r in pairs], batch_size=500)
+    Listing.objects.filter(opportunity__owner=user).update(created_at=now - dt.timedelta(days=10))
+    Event.objects.bulk_create([
+        Event(owner=user, reference=refs[rng.randrange(len(refs))], kind="call",
+              occurred_at=now - dt.timedelta(days=rng.randrange(400))) for _ in range(20000)], batch_size=1000)
+
+    def timed(function):
+        timings = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            function()
+            timings.append((time.perf_counter() - start) * 1000)
+        warm = sorted(timings[1:])
+        return {"p50_ms": round(statistics.median(warm), 1), "p95_ms": round(warm[int(0.95 * (len(warm) - 1))], 1)}
+
+    facts = build_ledger(user).facts
+    return {
+        "cli_from_database": timed(lambda: service.suggestion_for(user, job)),
+        "page_from_ledger_facts": timed(lambda: service.suggestion_for(user, job, facts=facts)),
+    }
+
+
 def main():
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(database_child(int(sys.argv[2]))))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--books", type=int, default=300)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--database", action="store_true", help="also time the suggestion from a SQLite database")
     args = parser.parse_args()
     figures = {"speed": speed(args.runs), "quality": quality(args.books)}
+    if args.database:
+        figures["database"] = database(max(5, args.runs // 3))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
@@ -165,6 +246,11 @@ def main():
     print(f"Quality on {q['books']} small books: mean {q['mean_ratio']:.1%} of the exhaustive best, "
           f"min {q['min_ratio']:.1%}, {q['share_at_least_95_percent']:.1%} of books within 95 %, "
           f"{q['share_optimal']:.1%} optimal")
+    if "database" in figures:
+        d = figures["database"]
+        print(f"From SQLite: as the CLI makes it p50 {d['cli_from_database']['p50_ms']} ms, "
+              f"p95 {d['cli_from_database']['p95_ms']} ms; as the page makes it (ledger facts at hand) "
+              f"p50 {d['page_from_ledger_facts']['p50_ms']} ms, p95 {d['page_from_ledger_facts']['p95_ms']} ms")
 
 
 if __name__ == "__main__":
