@@ -97,6 +97,12 @@ def test_redirects_are_followed_and_each_target_checked(server):
     assert Handler.hits == ["/old", "/new"]
 
 
+def test_an_unknown_charset_and_nul_bytes_do_not_stop_the_reading(server):
+    _httpd, base = server
+    Handler.routes["/odd"] = (200, {"Content-Type": "text/plain; charset=no-such-charset"}, b"- Kafka\x00 skills", 0)
+    assert fetch_posting(f"{base}/odd", allow_private=True) == "- Kafka skills"
+
+
 def test_a_page_over_the_size_limit_is_refused(server):
     _httpd, base = server
     Handler.routes["/big"] = (200, {"Content-Type": "text/html"}, b"x" * 5000, 0)

@@ -43,7 +43,11 @@ def fetch_posting(url: str, *, allow_private: bool, timeout: float = TIMEOUT_SEC
             raise FetchProblem(f"The site answered {status} for that address; paste the posting text instead.")
         kind = headers.get("content-type", "").lower()
         charset = re.search(r"charset=([\w-]+)", kind)
-        text = body.decode(charset.group(1) if charset else "utf-8", errors="replace")
+        try:
+            text = body.decode(charset.group(1) if charset else "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know
+            text = body.decode("utf-8", errors="replace")
+        text = text.replace("\x00", "")  # PostgreSQL cannot store NUL in text
         if "html" in kind or re.match(r"\s*<(!doctype|html)", text, re.IGNORECASE):
             text = html_to_text(text)
         elif not kind.startswith("text/"):

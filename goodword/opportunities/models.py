@@ -21,6 +21,14 @@ def slate_count_text(listed: int, wanted: int) -> str:
     return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
 
 
+def validate_requirements(value):
+    """The corrected requirement lines: at most 60 short texts (goodword.lib.requirements' limits)."""
+    from goodword.lib.requirements import MAX_REQUIREMENT_CHARS, MAX_REQUIREMENTS
+    from goodword.references.models import validate_short_list
+
+    validate_short_list(value, item_max=MAX_REQUIREMENT_CHARS, count_max=MAX_REQUIREMENTS)
+
+
 class InterviewFormat(models.TextChoices):
     PHONE = "phone", "Phone screen"
     VIDEO = "video", "Video"
@@ -51,7 +59,7 @@ class Opportunity(models.Model):
     posting_text = models.TextField(max_length=50000, blank=True)
     # What the posting asks for, as the user corrected it (goodword/opportunities/suggest.py);
     # empty until they save it, and then read instead of extracting from posting_text.
-    requirements = models.JSONField(default=list, blank=True)
+    requirements = models.JSONField(default=list, blank=True, validators=[validate_requirements])
     references_wanted = models.PositiveSmallIntegerField(default=3)
     checker_name = models.CharField("reference checker", max_length=200, blank=True)
     checker_email = models.EmailField("checker's email", blank=True)
