@@ -168,3 +168,13 @@ def test_a_closed_application_shows_no_suggestion(alice, alice_client, book):
     job = make_opportunity(alice, stage="rejected", posting_text=POSTING)
     html = page(alice_client, job)
     assert "What the posting asks for" in html and "List the ticked ones" not in html
+
+
+def test_the_panel_refetches_itself_alone_when_the_slate_changes(alice, alice_client, book):
+    job = make_opportunity(alice, posting_text=POSTING)
+    html = page(alice_client, job)
+    assert f'hx-get="{reverse("opportunities:builder", args=[job.pk])}"' in html
+    panel = alice_client.get(reverse("opportunities:builder", args=[job.pk]), headers={"HX-Request": "true"})
+    text = panel.content.decode()
+    assert text.lstrip().startswith("<section class=\"panel builder\" id=\"builder\"") and "<html" not in text
+    assert alice_client.post(reverse("opportunities:builder", args=[job.pk])).status_code == 405
