@@ -178,3 +178,12 @@ def test_the_panel_refetches_itself_alone_when_the_slate_changes(alice, alice_cl
     text = panel.content.decode()
     assert text.lstrip().startswith("<section class=\"panel builder\" id=\"builder\"") and "<html" not in text
     assert alice_client.post(reverse("opportunities:builder", args=[job.pk])).status_code == 405
+
+
+def test_someone_who_declined_is_listed_but_not_asked_again(alice, book):
+    job = make_opportunity(alice)
+    make_listing(job, book["priya"])
+    make_event(book["priya"], "declined", opportunity=job)
+    accepted, to_ask, next_url = suggest.apply_suggestion(alice, job, [book["priya"].pk, book["ruth"].pk])
+    assert [ref.name for ref in accepted] == ["Priya Raman", "Ruth Lee"]
+    assert [ref.name for ref in to_ask] == ["Ruth Lee"] and next_url

@@ -205,7 +205,9 @@ def apply_suggestion(user, opportunity: Opportunity, reference_ids: list[int]):
         if row.position != position:
             Listing.objects.filter(pk=row.pk).update(position=position)
     states = {listing.reference_id: state for listing, state in slate_with_states(opportunity)}
-    to_ask = [ref for ref in accepted if states.get(ref.pk) in ("listed", "permission_asked")]
+    # Not agreed yet: before the standing-consent step in the courtesy sequence (a "no" is not asked again).
+    consent_rank = vocabulary.STEP_RANK[vocabulary.IN_SCOPE]
+    to_ask = [ref for ref in accepted if vocabulary.STEP_RANK.get(states.get(ref.pk, ""), consent_rank) < consent_rank]
     next_url = ""
     if to_ask:
         next_url = (reverse("outreach:slate", args=[opportunity.pk]) + "?kind=permission&next="
