@@ -70,6 +70,7 @@ def signed_in_pages(user) -> list[str]:
         reverse("portal:manage", args=[listing.pk]),
         reverse("sheets:sheet", args=[northwind.pk]), reverse("sheets:print", args=[northwind.pk]),
         reverse("sheets:standing", args=[dana.pk]),
+        reverse("opportunities:synonyms"), reverse("opportunities:synonyms") + f"?next={northwind.get_absolute_url()}",
     ]
     if interview is not None:
         pages.append(reverse("opportunities:interview_edit", args=[interview.pk]))

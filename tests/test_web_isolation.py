@@ -44,6 +44,10 @@ OBJECT_URLS = {
     "sheets:docx": ("opportunity", {}),
     "sheets:letter": ("letter", {}),
     "sheets:standing": ("reference", {"action": "issue"}),
+    "opportunities:builder": ("opportunity", {}),
+    "opportunities:requirements": ("opportunity", {"requirements": "Spy work"}),
+    "opportunities:fetch_posting": ("opportunity", {}),
+    "opportunities:apply_suggestion": ("opportunity", {"ref": "BOBS_REFERENCE"}),
 }
 NAMESPACES = {"references", "opportunities", "timeline", "sheets"}
 
@@ -104,6 +108,8 @@ def test_another_users_object_is_not_found(url_name, method, alices_world, alice
     url = reverse(url_name, args=[alices_world[kind].pk])
     if data.get("reference") == "BOBS_REFERENCE":
         data = {"reference": make_reference(bob).pk}
+    if data.get("ref") == "BOBS_REFERENCE":
+        data = {"ref": make_reference(bob).pk}
     before = snapshot(alice)
     client.force_login(bob)
 

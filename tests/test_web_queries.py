@@ -23,7 +23,7 @@ MAX_QUERIES = {
     "references:list": 4 + LEDGER,
     "references:detail": 9 + LEDGER,  # + the reference's outbox messages
     "opportunities:list": 4 + LEDGER,  # + the count per stage
-    "opportunities:detail": 9 + LEDGER,
+    "opportunities:detail": 9 + LEDGER + 2,  # + the slate builder: vouches and organisations, synonyms
 }
 
 

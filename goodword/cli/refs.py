@@ -32,11 +32,12 @@ TEXT_FIELDS = {
     "notes": "notes",
 }
 LIST_FIELDS = {"email": "emails", "phone": "phones", "vouch": "vouches_for"}
-DATE_FIELDS = {"known_since": ("known_since", "--known-since"), "consent_on": ("consent_given_on", "--consent-on")}
+DATE_FIELDS = {"known_since": ("known_since", "--known-since"), "consent_on": ("consent_given_on", "--consent-on"),
+               "away_until": ("away_until", "--away-until")}
 FIELD_OPTIONS = {
     "name": "NAME", "emails": "--email", "phones": "--phone", "organisation": "--org", "how_we_met": "--met",
     "vouches_for": "--vouch", "preferred_channel": "--channel", "preferred_hours": "--hours",
-    "consent_given_on": "--consent-on",
+    "consent_given_on": "--consent-on", "away_until": "--away-until", "max_calls_a_month": "--max-calls",
 }
 
 
@@ -57,6 +58,9 @@ def reference_options(command):
         click.option("--consent-on", metavar="DATE", help="When they agreed to be listed as a reference."),
         click.option("--consent-scope", metavar="TEXT", help="What they agreed to (e.g. 'engineering roles only')."),
         click.option("--status", type=Word(STATUSES), help="active, resting (ask others first), retired or do_not_use."),
+        click.option("--away-until", metavar="DATE", help="Their availability: away until this day (\"\" clears it)."),
+        click.option("--max-calls", type=click.IntRange(0, 30), metavar="N",
+                     help="Their availability: at most N calls a month (0 clears it)."),
         click.option("--notes", metavar="TEXT", help="Anything else worth remembering."),
     ]
     for option in reversed(options):
@@ -82,6 +86,8 @@ def collect_fields(options: dict, *, editing: bool) -> dict:
         fields["status"] = options["status"]
     if options["channel"] is not None:
         fields["preferred_channel"] = options["channel"]
+    if options["max_calls"] is not None:
+        fields["max_calls_a_month"] = options["max_calls"] or None
     return fields
 
 
@@ -232,6 +238,7 @@ def echo_reference(row) -> None:
         ("How we met", row.how_we_met),
         ("Likes", row.likes),
         ("Consent", row.consent_given_on and f"given {row.consent_given_on}" + (f" ({row.consent_scope})" if row.consent_scope else "")),
+        ("Availability", row.availability_text()),
         ("Notes", row.notes),
     ]
     for label, value in lines:

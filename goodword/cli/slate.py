@@ -22,6 +22,7 @@ Examples:
   goodword slate show Northwind
   goodword slate move Northwind Ruth --up
   goodword slate rm Northwind Priya
+  goodword slate suggest Northwind --apply
 """
 )
 def slate():
@@ -159,6 +160,66 @@ def move(job, ref, up):
         click.echo(f"{reference.name} is already {'first' if up else 'last'} on the slate.")
     order = [row.reference.name for row, _ in services.slate_with_states(opportunity)]
     click.echo(f"Slate for {opportunity.company}: " + ", ".join(f"{n}. {name}" for n, name in enumerate(order, 1)))
+
+
+@slate.command(
+    "suggest",
+    epilog="""\b
+Examples:
+  goodword slate suggest Northwind
+  goodword slate suggest Northwind --n 4 --json
+  goodword slate suggest Northwind --apply        (list them in this order)
+""",
+)
+@click.argument("job")
+@click.option("--n", "wanted", type=click.IntRange(1, 10), default=None,
+              help="How many references the employer wants (default: the posting's count, else 3, or 4 for senior roles).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (fields in docs/cli.md).")
+@click.option("--apply", "apply", is_flag=True, help="List the suggested references on the slate, in this order.")
+def suggest(job, wanted, as_json, apply):
+    """Suggest the references who best cover what the posting asks for, with reasons.
+
+    Offers one more than the employer wants, keeps a manager and a mix of
+    organisations, and says who was skipped and what stays uncovered.
+    """
+    user = boot()
+    from goodword.opportunities import suggest as builder
+
+    opportunity = pick_opportunity(user, job)
+    result = builder.suggestion_for(user, opportunity, wanted=wanted)
+    applied, to_ask = [], []
+    if apply and result.picks:
+        with option_errors():
+            applied, to_ask, _url = builder.apply_suggestion(user, opportunity, [pick.candidate.id for pick in result.picks])
+    if as_json:
+        echo_json({"opportunity": opportunity.as_dict(), **result.as_dict(),
+                   "applied": [reference.pk for reference in applied]})
+        return
+    click.echo(f"Suggested slate for {opportunity.role} at {opportunity.company} (id {opportunity.pk}): "
+               f"{result.wanted} wanted, {result.offered} offered")
+    if not result.requirements:
+        click.echo("  The posting names no requirements yet: add its text (goodword job edit) to match on them.")
+    for place, pick in enumerate(result.picks, 1):
+        extra = " (one more than asked)" if pick.extra else ""
+        click.echo(f"  {place}. {pick.candidate.name} (id {pick.candidate.id}){extra}: " + "; ".join(pick.reasons))
+    for note in result.notes:
+        click.echo(f"  Note: {note}")
+    if result.requirements:
+        click.echo(f"Covered: {result.covered_share:.0%} of {len(result.requirements)} requirement lines"
+                   + (f" (naming {', '.join(result.skills)})." if result.skills else "."))
+    for line in result.uncovered:
+        click.echo(f"  Not covered: {line}")
+    if result.verifier:
+        click.echo(f"Employment verifier: {result.verifier.name} (id {result.verifier.id}) can confirm dates and title.")
+    for candidate, reason in result.skipped:
+        if candidate.relationship != "hr_verifier" or candidate.status != "active":
+            click.echo(f"  Skipped {candidate.name}: {reason}")
+    if applied:
+        click.echo(f"Listed {', '.join(reference.name for reference in applied)} on the slate, in this order.")
+        for reference in to_ask:
+            click.echo(f"Ask {reference.name}: goodword draft permission --ref {reference.pk} --job {opportunity.pk}")
+    elif result.picks and not apply:
+        click.echo(f"List them: goodword slate suggest {opportunity.pk} --apply")
 
 
 def _listing(user, job, ref):

@@ -38,6 +38,7 @@ HR_VERIFIER = "hr_verifier"
 ACTIVE = "active"
 
 _INVOLVED = frozenset(INVOLVED_KINDS)
+CALLS_MONTH_DAYS = 30  # "at most N calls a month" counts the listings of the last 30 days
 
 
 class Severity(enum.IntEnum):
@@ -88,6 +89,8 @@ class RefFacts:
     preferred_channel: str = ""
     consent_given_on: dt.date | None = None  # their standing consent to be listed
     consent_scope: str = ""
+    away_until: dt.date | None = None  # their availability (Reference.away_until)
+    max_calls_a_month: int | None = None  # their own limit, over the last CALLS_MONTH_DAYS days
 
     @property
     def is_hr_verifier(self) -> bool:

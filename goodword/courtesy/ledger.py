@@ -171,13 +171,14 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
               .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
     references = {
         pk: RefFacts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
-                      day(consent_on), consent_scope)
-        for pk, name, relationship, status, created_at, channel, last_event, consent_on, consent_scope
+                      day(consent_on), consent_scope, day(away_until), max_calls)
+        for pk, name, relationship, status, created_at, channel, last_event, consent_on, consent_scope, away_until,
+        max_calls
         in Reference.objects.filter(owner=user)
         .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")),
-                             consent_on=_RawDate(F("consent_given_on")))
+                             consent_on=_RawDate(F("consent_given_on")), away=_RawDate(F("away_until")))
         .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event",
-                     "consent_on", "consent_scope")
+                     "consent_on", "consent_scope", "away", "max_calls_a_month")
     }
 
     stages: dict[int, list] = {}

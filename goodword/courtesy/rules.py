@@ -16,6 +16,7 @@ from goodword.courtesy import wording as w
 from goodword.courtesy.facts import (
     ACTIVE,
     AGREED,
+    CALLS_MONTH_DAYS,
     DECLINED,
     HR_VERIFIER,
     LOST_STAGES,
@@ -426,9 +427,9 @@ def breaches(facts: Facts) -> list[Breach]:
     return sorted(found, key=lambda b: (b.called_on, b.reference.name), reverse=True)
 
 
-def _recent_listings(facts: Facts, reference_id: int) -> list[ListingFacts]:
-    """Listings made within the fatigue window (the last M days, today included)."""
-    days = facts.settings.fatigue_days
+def _recent_listings(facts: Facts, reference_id: int, days: int | None = None) -> list[ListingFacts]:
+    """Listings made within the fatigue window (the last M days, today included), or the last `days`."""
+    days = days or facts.settings.fatigue_days
     rough = facts.now - dt.timedelta(days=days + 2)  # cheap cut before the exact, zone-aware one
     return sorted(
         (listing for listing in facts.by_reference.get(reference_id, ())
@@ -542,14 +543,42 @@ def fatigue_message(name: str, recent_companies: list[str], user_settings: UserS
             f"give {who} a rest before you list them again.")
 
 
+def availability_message(name: str, away_until: dt.date | None, max_calls_a_month: int | None,
+                         listed_last_month: int, today: dt.date, *, adding: int = 0) -> str | None:
+    """The sentence for a reference put forward against their own availability
+    ("away until", "at most N calls a month"), counting `adding` more listings; None when within it."""
+    who = w.short_name(name)
+    if adding and away_until and away_until >= today:
+        return (f"{name} is away until {away_until.day} {away_until:%B %Y}: "
+                f"ask whether {who} can take a call before you list them.")
+    count = listed_last_month + adding
+    if max_calls_a_month and count > max_calls_a_month:
+        said = f"{name} asked for at most {w.plural(max_calls_a_month, 'call')} a month"
+        if adding:
+            return (f"{said} and has been put forward {w.plural(listed_last_month, 'time')} in the last "
+                    f"{CALLS_MONTH_DAYS} days; one more makes {count}. Ask {who} first.")
+        return (f"{said} and has been put forward {w.plural(count, 'time')} in the last {CALLS_MONTH_DAYS} days: "
+                f"give {who} a rest before you list them again.")
+    return None
+
+
 @rule("fatigue", "Asked too often", "rest")
 def fatigue(facts: Facts) -> Iterator[Debt]:
     """An active reference was listed on more than N opportunities (fatigue_listings,
     default 3) in the last M days (fatigue_days, default 30; a listing M days
-    old no longer counts). Low, due the day of their latest listing. Settled by
-    marking them as resting, or by time passing."""
+    old no longer counts), or on more than they asked for ("at most N calls
+    a month": their own limit over the last 30 days). Low, due the day of their
+    latest listing. Settled by marking them as resting, or by time passing."""
     for ref in facts.references.values():
-        if ref.status != ACTIVE or len(facts.by_reference.get(ref.id, ())) <= facts.settings.fatigue_listings:
+        if ref.status != ACTIVE:
+            continue
+        if ref.max_calls_a_month and len(facts.by_reference.get(ref.id, ())) > ref.max_calls_a_month:
+            month = _recent_listings(facts, ref.id, CALLS_MONTH_DAYS)
+            why = availability_message(ref.name, None, ref.max_calls_a_month, len(month), facts.today)
+            if why:
+                yield _debt("fatigue", Severity.LOW, facts.day(month[-1].listed_at), why, "rest", ref)
+                continue
+        if len(facts.by_reference.get(ref.id, ())) <= facts.settings.fatigue_listings:
             continue
         recent = _recent_listings(facts, ref.id)
         companies = [facts.opportunities[listing.opportunity_id].company for listing in recent

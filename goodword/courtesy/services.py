@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from goodword.courtesy import ledger as ledger_module
-from goodword.courtesy.facts import Debt, UserSettings
+from goodword.courtesy.facts import CALLS_MONTH_DAYS, Debt, UserSettings
 from goodword.courtesy.models import CourtesySettings, DebtDecision, DecisionKind
-from goodword.courtesy.rules import fatigue_message
+from goodword.courtesy.rules import availability_message, fatigue_message
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.references.models import Channel, Reference, Status
 
@@ -144,6 +144,14 @@ def fatigue_warning(reference: Reference, user_settings: UserSettings | Courtesy
         return f"{reference.name} is marked as {label}: ask whether they are up for it before you list them."
     now = now or timezone.now()
     today = timezone.localdate(now, user_settings.tz)
+    if reference.away_until or reference.max_calls_a_month:
+        # Their own availability comes first: it is what they asked for.
+        month_start = dt.datetime.combine(today - dt.timedelta(days=CALLS_MONTH_DAYS - 1), dt.time.min,
+                                          tzinfo=user_settings.tz)
+        listed = Listing.objects.filter(reference=reference, created_at__gte=month_start, created_at__lte=now).count()
+        if said := availability_message(reference.name, reference.away_until, reference.max_calls_a_month, listed,
+                                        today, adding=1):
+            return said
     start = dt.datetime.combine(today - dt.timedelta(days=user_settings.fatigue_days - 1), dt.time.min,
                                 tzinfo=user_settings.tz)
     companies = list(

@@ -22,6 +22,14 @@ def slate_count_text(listed: int, wanted: int) -> str:
     return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
 
 
+def validate_requirements(value):
+    """The corrected requirement lines: at most 60 short texts (goodword.lib.requirements' limits)."""
+    from goodword.lib.requirements import MAX_REQUIREMENT_CHARS, MAX_REQUIREMENTS
+    from goodword.references.models import validate_short_list
+
+    validate_short_list(value, item_max=MAX_REQUIREMENT_CHARS, count_max=MAX_REQUIREMENTS)
+
+
 class InterviewFormat(models.TextChoices):
     PHONE = "phone", "Phone screen"
     VIDEO = "video", "Video"
@@ -50,6 +58,9 @@ class Opportunity(models.Model):
     role = models.CharField(max_length=200)
     posting_url = models.URLField(max_length=1000, blank=True)
     posting_text = models.TextField(max_length=50000, blank=True)
+    # What the posting asks for, as the user corrected it (goodword/opportunities/suggest.py);
+    # empty until they save it, and then read instead of extracting from posting_text.
+    requirements = models.JSONField(default=list, blank=True, validators=[validate_requirements])
     references_wanted = models.PositiveSmallIntegerField(default=3)
     checker_name = models.CharField("reference checker", max_length=200, blank=True)
     checker_email = models.EmailField("checker's email", blank=True)
@@ -119,6 +130,7 @@ class Opportunity(models.Model):
             "stage": self.stage,
             "stage_since": self.stage_since.isoformat() if self.stage_since else None,
             "posting_url": self.posting_url,
+            "requirements": list(self.requirements),
             "references_wanted": self.references_wanted,
             "checker": {"name": self.checker_name, "email": self.checker_email, "phone": self.checker_phone},
             "start_date": self.start_date.isoformat() if self.start_date else None,
@@ -216,3 +228,25 @@ class Listing(models.Model):
         # where a reference is picked by raw id.
         if self.reference_id and self.opportunity_id and self.reference.owner_id != self.opportunity.owner_id:
             raise ValidationError("That reference belongs to someone else's reference book.")
+
+
+class SkillSynonyms(models.Model):
+    """One user's synonym list for matching postings to vouches: "k8s = kubernetes", one group a line."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_synonyms")
+    text = models.TextField("synonyms", max_length=20000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "skill synonyms"
+
+    def __str__(self):
+        return f"Synonyms of {self.owner}"
+
+    def clean(self):
+        from goodword.lib.requirements import synonym_problems
+
+        if problems := synonym_problems(self.text):
+            raise ValidationError({"text": problems})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goodword.opportunities import views
+from goodword.opportunities import suggest_views, views
 
 app_name = "opportunities"
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("slate/<int:pk>/remove/", views.slate_remove, name="slate_remove"),
     path("slate/<int:pk>/move/", views.slate_move, name="slate_move"),
     path("slate/<int:pk>/log/", views.slate_log, name="slate_log"),
+    path("<int:pk>/builder/", suggest_views.suggestion_panel, name="builder"),
+    path("<int:pk>/requirements/", suggest_views.save_requirements, name="requirements"),
+    path("<int:pk>/fetch-posting/", suggest_views.fetch_posting, name="fetch_posting"),
+    path("<int:pk>/suggestion/apply/", suggest_views.apply_suggestion, name="apply_suggestion"),
+    path("synonyms/", suggest_views.synonyms, name="synonyms"),
 ]

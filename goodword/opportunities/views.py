@@ -131,8 +131,11 @@ def slate_context(request, opportunity, form=None, notice=""):
 
 
 def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
+    from goodword.opportunities.suggest_views import builder_context, wanted_param  # it builds on this module
+
     events = Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
     return {
+        **builder_context(request, opportunity, wanted=wanted_param(request)),
         **stage_context(opportunity, stage_form),
         **slate_context(request, opportunity, slate_form),
         "interviews": list(opportunity.interviews.all()),

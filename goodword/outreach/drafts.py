@@ -206,7 +206,9 @@ def job_context(opportunity) -> dict | None:
         "closed_without_offer": stage in vocabulary.LOST_STAGES,
         "start_date": _date(opportunity.start_date),
         "posting_url": opportunity.posting_url,
-        "posting_points": posting_points(opportunity.posting_text),
+        # The requirements as the user corrected them on the opportunity page, else guessed from the text.
+        "posting_points": [point.rstrip(".;") for point in opportunity.requirements[:6]]
+        or posting_points(opportunity.posting_text),
         "checker": {
             "name": opportunity.checker_name,
             "email": opportunity.checker_email,

@@ -57,4 +57,21 @@ class ContactDetailsForm(_AnswerForm):
         return data
 
 
-ANSWER_FORMS = {"consent": ConsentForm, "contacted": ContactedForm, "letter": LetterSentForm, "contact": ContactDetailsForm}
+class AvailabilityForm(_AnswerForm):
+    """The reference's own limits: the slate builder and the fatigue rule respect them."""
+
+    away_until = forms.DateField(label="Away until (optional)", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="Leave empty when you are around.")
+    max_calls_a_month = forms.IntegerField(label="At most this many calls a month (optional)", required=False,
+                                           min_value=1, max_value=30, help_text="Leave empty for no limit.")
+
+    def clean_away_until(self):
+        away_until = self.cleaned_data["away_until"]
+        if away_until and away_until < timezone.localdate():
+            raise forms.ValidationError("That day has passed; leave it empty when you are around.")
+        return away_until
+
+
+ANSWER_FORMS = {"consent": ConsentForm, "contacted": ContactedForm, "letter": LetterSentForm, "contact": ContactDetailsForm,
+                "availability": AvailabilityForm}

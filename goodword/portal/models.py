@@ -28,6 +28,7 @@ class AnswerKind(models.TextChoices):
     EMPLOYER_CONTACTED = "employer_contacted", "The employer contacted them"
     LETTER_SENT = "letter_sent", "Sent the letter"
     CONTACT_UPDATED = "contact_updated", "Updated their contact details"
+    AVAILABILITY_UPDATED = "availability_updated", "Updated their availability"
 
 
 class PortalLinkQuerySet(OwnedQuerySet):

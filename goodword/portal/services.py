@@ -277,6 +277,8 @@ def _event_for(kind: str, reference, data: dict, now: dt.datetime) -> tuple[str,
         when = _midday(data["when"], now) if data.get("when") else now
         asked = (data.get("asked") or "").strip()
         return "employer_contacted", when, "Told you through the portal." + (f"\nThey asked about: {asked}" if asked else "")
+    if kind == AnswerKind.AVAILABILITY_UPDATED:
+        return "note", now, f"Set their availability through the portal: {_update_availability(reference, data)}."
     if kind == AnswerKind.CONTACT_UPDATED:
         changes = _update_contact(reference, data)
         return "note", now, "Updated their contact details through the portal: " + ("; ".join(changes) or "no change") + "."
@@ -286,6 +288,15 @@ def _event_for(kind: str, reference, data: dict, now: dt.datetime) -> tuple[str,
         AnswerKind.LETTER_SENT: "Said they sent the letter, through the portal.",
     }[kind]
     return kind, now, said + (f"\n{note}" if note else "")
+
+
+def _update_availability(reference, data: dict) -> str:
+    reference.away_until = data.get("away_until") or None
+    reference.max_calls_a_month = data.get("max_calls_a_month") or None
+    reference.full_clean()
+    reference.save(update_fields=["away_until", "max_calls_a_month", "updated_at"])
+    text = reference.availability_text()
+    return text[:1].lower() + text[1:] if text else "no limits"
 
 
 def _update_contact(reference, data: dict) -> list[str]:

@@ -35,6 +35,7 @@ DONE_MESSAGES = {
     "contacted": "Thank you for letting {candidate} know the employer reached you.",
     "letter": "Thank you: {candidate} now knows the letter is sent.",
     "contact": "Thank you: {candidate} has your updated details.",
+    "availability": "Thank you: {candidate} will respect your availability.",
 }
 
 
@@ -115,6 +116,8 @@ def portal_page(request, token):
     # (Field names stay unprefixed: the "form" field already says which form was sent.)
     forms = {name: form_class(initial={"nonce": secrets.token_urlsafe(16)}, auto_id=f"id_{name}_%s")
              for name, form_class in ANSWER_FORMS.items()}
+    reference = link.listing.reference
+    forms["availability"].initial.update(away_until=reference.away_until, max_calls_a_month=reference.max_calls_a_month)
     status = 200
     if request.method == "POST":
         name = request.POST.get("form", "")
@@ -124,7 +127,7 @@ def portal_page(request, token):
         if form.is_valid():
             data = form.cleaned_data
             kind = data.get("answer") or {"contacted": "employer_contacted", "letter": "letter_sent",
-                                          "contact": "contact_updated"}[name]
+                                          "contact": "contact_updated", "availability": "availability_updated"}[name]
             try:
                 services.record_answer(link, kind, data["nonce"], data)
             except ValidationError as error:

@@ -79,11 +79,12 @@ class ReferenceForm(FieldsetsMixin, forms.ModelForm):
             "name", "title", "organisation", "relationship", "status",
             "emails", "phones", "preferred_channel", "preferred_hours",
             "known_since", "how_we_met", "vouches_for", "likes",
-            "consent_given_on", "consent_scope", "notes",
+            "consent_given_on", "consent_scope", "away_until", "max_calls_a_month", "notes",
         ]
         widgets = {
             "known_since": date_input(),
             "consent_given_on": date_input(),
+            "away_until": date_input(),
             "how_we_met": forms.Textarea(attrs={"rows": 3}),
             "likes": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 6}),
@@ -104,6 +105,7 @@ class ReferenceForm(FieldsetsMixin, forms.ModelForm):
         ("How to reach them", ["emails", "phones", "preferred_channel", "preferred_hours"]),
         ("What they can say about you", ["known_since", "how_we_met", "vouches_for"]),
         ("Consent to be listed", ["consent_given_on", "consent_scope"]),
+        ("Availability (they can set this from their portal page too)", ["away_until", "max_calls_a_month"]),
         ("Personal", ["likes", "notes"]),
     ]
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +97,15 @@ class Reference(models.Model):
     consent_given_on = SafeDateField(null=True, blank=True)
     consent_scope = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    # Their availability, set by them on their portal page or recorded by the candidate.
+    away_until = models.DateField(
+        "away until", null=True, blank=True, help_text="Not to be put forward before the day after this one.",
+    )
+    max_calls_a_month = models.PositiveSmallIntegerField(
+        "at most … calls a month", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="How many employers may call them in 30 days; blank: no limit of their own.",
+    )
     notes = models.TextField(max_length=20000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,6 +135,17 @@ class Reference(models.Model):
     def standing_consent(self, months: int = vocabulary.CONSENT_MONTHS_DEFAULT):
         """Their standing consent to be listed, with the last day it counts (or None)."""
         return vocabulary.standing_consent(self.consent_given_on, self.consent_scope, months)
+
+    def availability_text(self, today=None) -> str:
+        """"Away until 3 May 2027; at most 2 calls a month", or "" when they set no limits."""
+        today = today or timezone.localdate()
+        parts = []
+        if self.away_until and self.away_until >= today:
+            parts.append(f"Away until {self.away_until.day} {self.away_until:%B %Y}")
+        if self.max_calls_a_month:
+            parts.append(f"at most {self.max_calls_a_month} call{'' if self.max_calls_a_month == 1 else 's'} a month")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
 
     @property
     def primary_email(self):
@@ -158,5 +178,7 @@ class Reference(models.Model):
             "consent_given_on": self.consent_given_on.isoformat() if self.consent_given_on else None,
             "consent_scope": self.consent_scope,
             "status": self.status,
+            "away_until": self.away_until.isoformat() if self.away_until else None,
+            "max_calls_a_month": self.max_calls_a_month,
             "notes": self.notes,
         }
