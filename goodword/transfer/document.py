@@ -270,3 +270,64 @@ def owned_models() -> list[str]:
                for f in model._meta.concrete_fields):
             found.append(model._meta.label)
     return found
+
+
+SCHEMA_PATH = __import__("pathlib").Path(__file__).parent / "schema" / "goodword-export.schema.json"
+
+
+def _field_schema(field) -> dict:
+    if field.is_relation:
+        kind = {"type": "integer", "minimum": 1}
+    elif isinstance(field, models.BooleanField):
+        kind = {"type": "boolean"}
+    elif isinstance(field, (models.IntegerField, models.AutoField)):
+        kind = {"type": "integer"}
+    elif isinstance(field, models.DateTimeField):
+        kind = {"type": "string", "format": "date-time"}
+    elif isinstance(field, models.DateField):
+        kind = {"type": "string", "format": "date"}
+    elif isinstance(field, models.JSONField):
+        kind = {}
+    else:
+        kind = {"type": "string"}
+        if getattr(field, "max_length", None):
+            kind["maxLength"] = field.max_length
+    if field.null and kind.get("type"):
+        kind["type"] = [kind["type"], "null"]
+    return kind
+
+
+def schema() -> dict:
+    """The JSON Schema of the document, derived from EXPORTED (scripts/make_export_schema.py writes it)."""
+    definitions = {}
+    for spec in EXPORTED:
+        fields = list(_fields(spec))
+        definitions[spec.key] = {
+            "type": "object",
+            "required": ["id", *(f.name for f in fields)],
+            "additionalProperties": False,
+            "properties": {"id": {"type": "integer", "minimum": 1}} | {f.name: _field_schema(f) for f in fields},
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://goodword.example/schema/goodword-export-1.json",
+        "title": "Goodword export",
+        "type": "object",
+        "required": ["format", "schema_version", "goodword_version", "exported_at", "account",
+                     *(spec.key for spec in EXPORTED)],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": FORMAT},
+            "schema_version": {"const": SCHEMA_VERSION},
+            "goodword_version": {"type": "string"},
+            "exported_at": {"type": "string", "format": "date-time"},
+            "account": {"type": "object", "required": ["username"], "properties": {
+                "username": {"type": "string"}, "first_name": {"type": "string"},
+                "last_name": {"type": "string"}, "email": {"type": "string"}}},
+        } | {
+            spec.key: ({"oneOf": [{"type": "null"}, {"$ref": f"#/$defs/{spec.key}"}]} if spec.single
+                       else {"type": "array", "items": {"$ref": f"#/$defs/{spec.key}"}})
+            for spec in EXPORTED
+        },
+        "$defs": definitions,
+    }

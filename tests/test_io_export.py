@@ -1,0 +1,102 @@
+"""The JSON export: every owned row, a schema it validates against, and a round trip."""
+
+import json
+
+import jsonschema
+import pytest
+
+from goodword.core.demo import load_demo
+from goodword.references.models import Reference
+from goodword.transfer import document as doc
+from tests.factories.accounts import make_user
+
+
+def ids_aside(data):
+    data = dict(data)
+    data.pop("exported_at")
+    data.pop("account")
+    return data
+
+
+def test_every_owned_model_is_exported_or_said_why_not():
+    declared = {spec.model for spec in doc.EXPORTED} | set(doc.NOT_EXPORTED)
+    missing = sorted(set(doc.owned_models()) - declared)
+    assert missing == [], f"add these to EXPORTED or NOT_EXPORTED in goodword/transfer/document.py: {missing}"
+
+
+def test_schema_file_matches_the_exported_models():
+    on_disk = json.loads(doc.SCHEMA_PATH.read_text())
+    assert on_disk == doc.schema(), "run scripts/make_export_schema.py"
+
+
+def test_export_validates_against_the_schema_and_leaves_secrets_out(alice):
+    load_demo(alice)
+    exported = doc.export_document(alice)
+    jsonschema.validate(exported, json.loads(doc.SCHEMA_PATH.read_text()))
+    assert exported["references"] and exported["events"] and exported["listings"]
+    text = json.dumps(exported)
+    assert "password" not in text and "token_hash" not in text and "uid_salt" not in text
+
+
+def test_export_holds_only_the_users_own_rows(alice, bob):
+    Reference.objects.create(owner=bob, name="Bob's Secret Contact")
+    load_demo(alice)
+    assert "Bob's Secret Contact" not in json.dumps(doc.export_document(alice))
+
+
+def test_export_import_into_an_empty_account_exports_the_same_document(alice):
+    load_demo(alice)
+    first = doc.export_document(alice)
+    fresh = make_user("carol")
+    doc.import_document(fresh, json.loads(json.dumps(first)))
+    assert ids_aside(doc.export_document(fresh)) == ids_aside(first)
+
+
+def test_importing_twice_duplicates_nothing(alice):
+    load_demo(alice)
+    first = doc.export_document(alice)
+    summary = doc.import_document(alice, first)
+    assert sum(summary.created.values()) == 0
+    assert ids_aside(doc.export_document(alice)) == ids_aside(first)
+
+
+def test_a_document_pointing_nowhere_is_refused_whole(alice):
+    load_demo(alice)
+    broken = doc.export_document(alice)
+    broken["listings"][0]["reference"] = 9999
+    fresh = make_user("dave")
+    with pytest.raises(doc.DocumentError, match="listings 1: reference points to references 9999"):
+        doc.import_document(fresh, broken)
+    assert not Reference.objects.for_user(fresh).exists()
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"format": "other"}, "not a Goodword export"),
+    ({"format": "goodword-export", "schema_version": 99}, "schema version 99"),
+    ([], "not a Goodword export"),
+])
+def test_other_documents_are_refused_with_a_reason(alice, bad, words):
+    with pytest.raises(doc.DocumentError, match=words):
+        doc.import_document(alice, bad)
+
+
+def test_cli_export_json_then_import_goodword(run, alice, tmp_path):
+    load_demo(alice)
+    path = tmp_path / "all.json"
+    result = run("export", "json", path)
+    assert result.exit_code == 0, result.output
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    again = run("import", path)
+    assert again.exit_code == 0 and "Created: nothing" in again.output
+
+
+def test_cli_export_vcard_and_csv_read_back_by_the_importer(run, alice, tmp_path):
+    from goodword.lib.contact_files import parse
+
+    load_demo(alice)
+    names = sorted(Reference.objects.for_user(alice).values_list("name", flat=True))
+    for fmt in ("vcard", "csv"):
+        path = tmp_path / f"book.{fmt}"
+        assert run("export", fmt, path).exit_code == 0
+        parsed = parse(path.read_bytes(), fmt)
+        assert sorted(c.name for c in parsed.candidates) == names and parsed.problems == []
