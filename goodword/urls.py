@@ -11,5 +11,6 @@ urlpatterns = [
     path("outreach/", include("goodword.outreach.urls")),
     path("r/", include("goodword.portal.urls")),
     path("reminders/", include("goodword.reminders.urls")),
+    path("transfer/", include("goodword.transfer.urls")),
     path("admin/", admin.site.urls),
 ]
