@@ -205,3 +205,14 @@ def test_cli_import_names_the_broken_card(run, alice):
 def test_new_commands_reject_malformed_options_without_a_traceback(run, args):
     result = run(*args)
     assert result.exit_code != 0
+
+
+def test_two_rows_matching_one_reference_merge_once(alice):
+    Reference.objects.create(owner=alice, name="Morgan Ellis", organisation="Fabrikam",
+                             emails=["morgan@fabrikam.example"])
+    text = "Name,Email,Company,Title\nMorgan E.,morgan@fabrikam.example,,Manager\nMorgan Ellis,,Fabrikam,Director\n"
+    plan = contacts.preview(alice, parse_csv(text))
+    assert [row.action for row in plan.rows] == ["merge", "skip"]
+    assert plan.rows[1].reason == "same name and organisation, as row 1 of this file"
+    contacts.apply(alice, parse_csv(text))
+    assert Reference.objects.get(owner=alice).title == "Manager"

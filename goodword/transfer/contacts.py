@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from goodword.lib.contact_files import Candidate, Parsed, Problem
 from goodword.references.models import Reference, Status
@@ -117,6 +118,7 @@ def merge_plan(reference: Reference, candidate: Candidate) -> tuple[dict, list[s
 def preview(user, parsed: Parsed) -> Preview:
     book = Book(user)
     seen: dict[str, int] = {}  # email or name key -> preview row that already takes this person
+    matched: dict[int, int] = {}  # reference id -> the one row that merges into it
     rows: list[Row] = []
     for number, candidate in enumerate(parsed.candidates, start=1):
         keys = [email.lower() for email in candidate.emails] or ["|".join(_key(candidate.name, candidate.organisation))]
@@ -130,6 +132,10 @@ def preview(user, parsed: Parsed) -> Preview:
         if reference is None:
             rows.append(Row(number, candidate, ADD, "new contact"))
             continue
+        if reference.pk in matched:
+            rows.append(Row(number, candidate, SKIP, f"{why}, as row {matched[reference.pk]} of this file", reference))
+            continue
+        matched[reference.pk] = number
         changes, kept = merge_plan(reference, candidate)
         if changes:
             added = ", ".join(sorted(changes))
@@ -148,10 +154,12 @@ class Outcome:
 
 def apply(user, parsed: Parsed, excluded: set[int] | frozenset = frozenset()) -> Outcome:
     """Add and merge what the preview offers, except the excluded row numbers, in one transaction."""
+    now = timezone.now()
     with transaction.atomic():
         plan = preview(user, parsed)
         new = []
-        merged = 0
+        merged = []
+        changed_fields: set[str] = set()
         for row in plan.rows:
             if row.number in excluded or row.action == SKIP:
                 continue
@@ -167,8 +175,11 @@ def apply(user, parsed: Parsed, excluded: set[int] | frozenset = frozenset()) ->
                 for name, value in row.changes.items():
                     setattr(row.reference, name, value)
                 row.reference.full_clean(exclude=["owner"])
-                row.reference.save(update_fields=[*row.changes, "updated_at"])
-                merged += 1
+                row.reference.updated_at = now
+                merged.append(row.reference)
+                changed_fields.update(row.changes)
         Reference.objects.bulk_create(new, batch_size=500)
-    skipped = len(plan.rows) - len(new) - merged
-    return Outcome(added=len(new), merged=merged, skipped=skipped)
+        if merged:
+            Reference.objects.bulk_update(merged, [*sorted(changed_fields), "updated_at"], batch_size=200)
+    skipped = len(plan.rows) - len(new) - len(merged)
+    return Outcome(added=len(new), merged=len(merged), skipped=skipped)
