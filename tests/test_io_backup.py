@@ -11,7 +11,8 @@ from django.db import connection
 from goodword.core.upgrades import integrity_problems
 from goodword.transfer import backups
 
-pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite backups")
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite backups")
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backups")
 
 
 def writer(database: str, worker: int, stop_at: float, committed):
@@ -26,6 +27,7 @@ def writer(database: str, worker: int, stop_at: float, committed):
     db.close()
 
 
+@sqlite_only
 def test_a_backup_while_8_processes_write_is_whole_and_holds_every_earlier_write(tmp_path):
     database = tmp_path / "live.sqlite3"
     db = sqlite3.connect(database)
@@ -57,6 +59,7 @@ def test_a_backup_while_8_processes_write_is_whole_and_holds_every_earlier_write
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
 
 
+@sqlite_only
 def test_backup_command_names_by_time_keeps_the_last_n_and_is_private(run, tmp_path, alice):
     for _ in range(3):
         result = run("backup", tmp_path, "--keep", "2")
@@ -68,6 +71,7 @@ def test_backup_command_names_by_time_keeps_the_last_n_and_is_private(run, tmp_p
     assert {oct(p.stat().st_mode & 0o777) for p in found} == {"0o600"}
 
 
+@sqlite_only
 def test_restore_refuses_a_file_failing_its_integrity_check(run, tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
@@ -78,12 +82,14 @@ def test_restore_refuses_a_file_failing_its_integrity_check(run, tmp_path):
     assert "not a SQLite database" in run("restore", junk, "--yes").output
 
 
+@sqlite_only
 def test_restore_without_yes_outside_a_terminal_asks_for_it(run, tmp_path):
     run("backup", tmp_path)
     result = run("restore", backups.backups_in(tmp_path)[0])
     assert result.exit_code == 1 and "--yes" in result.output
 
 
+@sqlite_only
 def test_daily_backup_runs_once_a_day_and_can_be_turned_off(settings, tmp_path, db):
     settings.GOODWORD_HOME = tmp_path
     settings.GOODWORD_MODE = "local"
@@ -93,3 +99,22 @@ def test_daily_backup_runs_once_a_day_and_can_be_turned_off(settings, tmp_path, 
     first = backups.daily_backup()
     assert first and backups.daily_backup() is None
     assert backups.last_backup() is not None
+
+
+@postgresql_only
+def test_backup_on_postgresql_is_the_json_export_of_every_account(run, tmp_path, alice, bob):
+    import json
+
+    from goodword.references.models import Reference
+
+    Reference.objects.create(owner=alice, name="Dana Whitfield")
+    Reference.objects.create(owner=bob, name="Sam Okafor")
+    result = run("backup", tmp_path)
+    assert result.exit_code == 0, result.output
+    (path,) = backups.backups_in(tmp_path)
+    assert path.suffix == ".json" and oct(path.stat().st_mode & 0o777) == "0o600"
+    accounts = json.loads(path.read_text())["accounts"]
+    names = {a["account"]["username"]: [r["name"] for r in a["references"]] for a in accounts}
+    assert names["alice"] == ["Dana Whitfield"] and names["bob"] == ["Sam Okafor"]
+    refused = run("restore", path, "--yes")
+    assert refused.exit_code == 1 and "pg_restore" in refused.output

@@ -100,3 +100,27 @@ def test_cli_export_vcard_and_csv_read_back_by_the_importer(run, alice, tmp_path
         assert run("export", fmt, path).exit_code == 0
         parsed = parse(path.read_bytes(), fmt)
         assert sorted(c.name for c in parsed.candidates) == names and parsed.problems == []
+
+
+def test_round_trip_across_databases_through_a_sqlite_process(alice, tmp_path):
+    """This database → a separate SQLite Goodword → back here: the same document each way
+    (on PostgreSQL, that is PostgreSQL → SQLite → PostgreSQL)."""
+    import os
+    import subprocess
+    import sys
+
+    load_demo(alice)
+    here = doc.export_document(alice)
+    sent = tmp_path / "here.json"
+    sent.write_text(json.dumps(here))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODWORD_", "DJANGO_"))}
+    env["GOODWORD_HOME"] = str(tmp_path / "home")
+    goodword = [sys.executable, "-m", "goodword"]
+    for args in (["import", str(sent), "--yes"], ["export", "json", str(tmp_path / "there.json")]):
+        done = subprocess.run(goodword + args, env=env, capture_output=True, text=True, timeout=180, check=False)
+        assert done.returncode == 0, done.stderr + done.stdout
+    there = json.loads((tmp_path / "there.json").read_text())
+    assert ids_aside(there) == ids_aside(here)
+    fresh = make_user("erin")
+    doc.import_document(fresh, there)
+    assert ids_aside(doc.export_document(fresh)) == ids_aside(here)
