@@ -216,3 +216,41 @@ def test_two_rows_matching_one_reference_merge_once(alice):
     assert plan.rows[1].reason == "same name and organisation, as row 1 of this file"
     contacts.apply(alice, parse_csv(text))
     assert Reference.objects.get(owner=alice).title == "Manager"
+
+
+def test_long_files_report_progress_line_by_line():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from importer import linkedin_file, vcard_file
+
+    for data, fmt in ((vcard_file(600), "vcard"), (linkedin_file(2000), "linkedin")):
+        seen = []
+        result = parse(data, fmt, progress=lambda line, total: seen.append((line, total)))
+        assert len(seen) >= 4 and all(0 < line <= total for line, total in seen), fmt
+        assert seen == sorted(seen) and result.candidates
+
+
+@pytest.mark.parametrize("args", [["import", "--help"], ["backup", "--help"], ["restore", "--help"],
+                                  ["export", "json", "--help"]])
+def test_help_of_the_new_commands_imports_no_django(args, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_cli_process import NO_DJANGO, plain_env
+
+    done = subprocess.run([sys.executable, "-c", NO_DJANGO.format(args=args)], env=plain_env(tmp_path),
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_cli_shows_a_progress_bar_on_a_long_file(run, alice, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from importer import vcard_file
+
+    path = tmp_path / "many.vcf"
+    path.write_bytes(vcard_file(800))
+    result = run("import", path, "--dry-run")
+    assert result.exit_code == 0 and "Reading" in result.output and "800 to add" in result.output

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from goodword.cli import common
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-PROGRESS_FROM = 500  # candidates; a bar on shorter files is only noise
+PROGRESS_FROM_BYTES = 200_000  # about 500 cards; a bar on shorter files is only noise
 
 
 def _read(path: str) -> bytes:
@@ -59,14 +61,16 @@ def import_(file, fmt, dry_run, yes, as_json):
     from goodword.lib.contact_files import parse
     from goodword.transfer import contacts
 
-    parsed = parse(data, fmt)
-    if len(parsed.candidates) >= PROGRESS_FROM and not as_json:
-        with click.progressbar(length=len(parsed.candidates), label="Matching against your book",
-                               file=click.get_text_stream("stderr")) as bar:
-            plan = contacts.preview(user, parsed)
-            bar.update(len(parsed.candidates))
+    if len(data) >= PROGRESS_FROM_BYTES and not as_json:
+        with click.progressbar(length=100, label=f"Reading {file}", file=sys.stderr) as bar:
+            def advance(line, total):
+                bar.update(int(100 * line / max(total, 1)) - bar.pos)
+
+            parsed = parse(data, fmt, progress=advance)
+            bar.update(100 - bar.pos)
     else:
-        plan = contacts.preview(user, parsed)
+        parsed = parse(data, fmt)
+    plan = contacts.preview(user, parsed)
     if as_json and (dry_run or not yes):
         common.echo_json(plan.as_dict() | {"format": fmt, "imported": False})
         return

@@ -116,15 +116,17 @@ def guess_format(filename: str, data: bytes) -> str:
     return "csv"
 
 
-def parse(data: bytes, fmt: str, mapping: dict[str, str] | None = None) -> Parsed:
-    """Candidates and problems of a file in `fmt`; an unusable file gives one problem and no candidates."""
+def parse(data: bytes, fmt: str, mapping: dict[str, str] | None = None, progress=None) -> Parsed:
+    """Candidates and problems of a file in `fmt`; an unusable file gives one problem and no candidates.
+
+    progress(line, total_lines), when given, is called as the reading goes (the CLI's progress bar)."""
     try:
         text, _ = decode(data)
         if fmt == "vcard":
-            return parse_vcard(text)
+            return parse_vcard(text, progress)
         if fmt == "linkedin":
-            return parse_linkedin(text)
-        return parse_csv(text, mapping)
+            return parse_linkedin(text, progress)
+        return parse_csv(text, mapping, progress=progress)
     except UnreadableFile as exc:
         return Parsed(problems=[Problem("", str(exc))])
 
@@ -220,13 +222,16 @@ def _cards(text: str):
         yield start, block, "the file ends before its END:VCARD"
 
 
-def parse_vcard(text: str) -> Parsed:
+def parse_vcard(text: str, progress=None) -> Parsed:
     import vobject
 
     result = Parsed()
     count = 0
+    total = text.count("\n") + 1 if progress else 0
     for start, lines, defect in _cards(text):
         count += 1
+        if progress and count % 100 == 0:
+            progress(start, total)
         where = f"card {count} (line {start})"
         if defect:
             result.problems.append(Problem(where, f"{defect}; read as far as it goes."))
@@ -304,7 +309,7 @@ def _dialect(sample: str):
         return Guessed
 
 
-def parse_csv(text: str, mapping: dict[str, str] | None = None, *, skip_lines: int = 0) -> Parsed:
+def parse_csv(text: str, mapping: dict[str, str] | None = None, *, skip_lines: int = 0, progress=None) -> Parsed:
     """Rows of a CSV with a header, columns mapped by name (or by `mapping`, column -> field)."""
     result = Parsed()
     lines = text.splitlines(keepends=True)
@@ -335,6 +340,8 @@ def parse_csv(text: str, mapping: dict[str, str] | None = None, *, skip_lines: i
     positions = [(index, used[column]) for index, column in enumerate(header) if column in used]
     while True:
         line_number = skip_lines + reader.line_num + 1
+        if progress and line_number % 500 == 0:
+            progress(line_number, len(lines))
         try:
             row = next(reader)
         except StopIteration:
@@ -372,7 +379,7 @@ def parse_csv(text: str, mapping: dict[str, str] | None = None, *, skip_lines: i
     return result
 
 
-def parse_linkedin(text: str) -> Parsed:
+def parse_linkedin(text: str, progress=None) -> Parsed:
     """LinkedIn's Connections.csv: a few lines of notes, then First Name,Last Name,URL,Email Address,…"""
     lines = text.splitlines()
     skip = next((index for index, line in enumerate(lines[:50])
@@ -382,4 +389,4 @@ def parse_linkedin(text: str) -> Parsed:
                                             "this is not LinkedIn's Connections.csv.")])
     mapping = {"First Name": "first_name", "Last Name": "last_name", "Email Address": "email",
                "Company": "organisation", "Position": "title"}
-    return parse_csv(text, mapping, skip_lines=skip)
+    return parse_csv(text, mapping, skip_lines=skip, progress=progress)
