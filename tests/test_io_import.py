@@ -254,3 +254,12 @@ def test_cli_shows_a_progress_bar_on_a_long_file(run, alice, tmp_path):
     path.write_bytes(vcard_file(800))
     result = run("import", path, "--dry-run")
     assert result.exit_code == 0 and "Reading" in result.output and "800 to add" in result.output
+
+
+def test_cli_maps_unknown_columns_with_map(run, alice):
+    path = FIXTURES / "unknown_columns.csv"
+    result = run("import", path, "--yes", "--map", "Person=name", "--map", "Reach me at=email")
+    assert result.exit_code == 0, result.output
+    assert Reference.objects.for_user(alice).get().emails == ["ada@analytical.example"]
+    bad = run("import", path, "--map", "Person=nickname")
+    assert bad.exit_code == 2 and "COLUMN=FIELD" in bad.output

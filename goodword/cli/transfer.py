@@ -42,7 +42,10 @@ Examples:
 @click.option("--dry-run", is_flag=True, help="Show the preview and change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Import without asking for confirmation.")
 @click.option("--json", "as_json", is_flag=True, help="The preview (and outcome) as JSON.")
-def import_(file, fmt, dry_run, yes, as_json):
+@click.option("--map", "columns", multiple=True, metavar="COLUMN=FIELD",
+              help="CSV: read COLUMN as FIELD (name, first_name, last_name, email, phone, organisation, title, "
+                   "notes); repeat for each column. Columns left out are ignored.")
+def import_(file, fmt, dry_run, yes, as_json, columns):
     """Import people from a vCard, LinkedIn's Connections.csv or any CSV with a header.
 
     New people arrive as contacts (status "resting", no consent), listed
@@ -50,7 +53,10 @@ def import_(file, fmt, dry_run, yes, as_json):
     organisation) is merged field by field: empty fields are filled, new
     emails and phones added, and what you typed is never overwritten.
     """
+    mapping = _mapping(columns)
     data = _read(file)
+    if mapping is not None and fmt in (None, "linkedin"):
+        fmt = "csv"
     if fmt is None:
         from goodword.lib.contact_files import guess_format
 
@@ -66,10 +72,10 @@ def import_(file, fmt, dry_run, yes, as_json):
             def advance(line, total):
                 bar.update(int(100 * line / max(total, 1)) - bar.pos)
 
-            parsed = parse(data, fmt, progress=advance)
+            parsed = parse(data, fmt, mapping, progress=advance)
             bar.update(100 - bar.pos)
     else:
-        parsed = parse(data, fmt)
+        parsed = parse(data, fmt, mapping)
     plan = contacts.preview(user, parsed)
     if as_json and (dry_run or not yes):
         common.echo_json(plan.as_dict() | {"format": fmt, "imported": False})
@@ -92,6 +98,21 @@ def import_(file, fmt, dry_run, yes, as_json):
                                            "merged": outcome.merged, "skipped": outcome.skipped})
     else:
         click.echo(f"Added {outcome.added}, merged {outcome.merged}, skipped {outcome.skipped}.")
+
+
+def _mapping(columns) -> dict[str, str] | None:
+    from goodword.lib.contact_files import MAPPABLE_FIELDS
+
+    if not columns:
+        return None
+    mapping = {}
+    for item in columns:
+        column, equals, target = item.rpartition("=")
+        if not equals or not column.strip() or target.strip() not in MAPPABLE_FIELDS:
+            raise click.BadParameter(f"{item!r}: use COLUMN=FIELD, FIELD one of {', '.join(MAPPABLE_FIELDS)}.",
+                                     param_hint="--map")
+        mapping[column.strip()] = target.strip()
+    return mapping
 
 
 def _show_preview(plan, fmt) -> None:
@@ -163,7 +184,11 @@ def backup(folder, keep):
     common.boot(ask_profile=False)
     from goodword.transfer.backups import back_up
 
-    path = back_up(folder, keep)
+    try:
+        path = back_up(folder, keep)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot back up into {folder or 'the backups folder'}: "
+                                   f"{exc.strerror or exc}. Nothing was written.") from None
     click.echo(f"Backed up to {path}")
 
 
