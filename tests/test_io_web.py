@@ -76,3 +76,16 @@ def test_settings_page_offers_the_download_and_the_last_backup(alice_client, ali
     download = alice_client.get(reverse("transfer:export_json"))
     assert download["Content-Disposition"].startswith("attachment")
     assert download.json()["references"][0]["name"] == "Dana Whitfield"
+
+
+def test_previews_abandoned_for_a_day_are_cleared_on_the_next_upload(alice_client, alice, bob):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = ImportUpload.objects.create(owner=alice, filename="old.csv", format="csv", data=b"name\nA\n")
+    bobs = ImportUpload.objects.create(owner=bob, filename="bob.csv", format="csv", data=b"name\nB\n")
+    ImportUpload.objects.filter(pk__in=[old.pk, bobs.pk]).update(created_at=timezone.now() - dt.timedelta(days=2))
+    upload(alice_client, "utf8_bom.csv")
+    assert not ImportUpload.objects.filter(pk=old.pk).exists()
+    assert ImportUpload.objects.filter(pk=bobs.pk).exists()

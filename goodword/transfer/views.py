@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 from django import forms
@@ -37,6 +38,9 @@ def upload(request):
         data = form.cleaned_data["file"].read()
         name = form.cleaned_data["file"].name[:255]
         fmt = form.cleaned_data["format"] or guess_format(name, data)
+        # Previews abandoned a day ago are not coming back; their files should not linger.
+        ImportUpload.objects.for_user(request.user).filter(
+            created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
         pending = ImportUpload.objects.create(owner=request.user, filename=name, format=fmt, data=data)
         return redirect("transfer:preview", pk=pending.pk)
     return render(request, "transfer/upload.html", {"form": form})
