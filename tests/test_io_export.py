@@ -124,3 +124,50 @@ def test_round_trip_across_databases_through_a_sqlite_process(alice, tmp_path):
     fresh = make_user("erin")
     doc.import_document(fresh, there)
     assert ids_aside(doc.export_document(fresh)) == ids_aside(here)
+
+
+def first_debt_with_a_reference(user):
+    from goodword.courtesy.ledger import build_ledger
+
+    return next(debt for debt in build_ledger(user).open if debt.reference_id)
+
+
+def test_merging_into_an_account_that_changed_since_keeps_one_of_each(alice):
+    from goodword.courtesy import services as courtesy
+    from goodword.outreach.models import MessageTemplate
+
+    load_demo(alice)
+    courtesy.dismiss(alice, first_debt_with_a_reference(alice).key, "done by phone")
+    MessageTemplate.objects.create(owner=alice, kind="thanks", tone="friendly", subject="Thanks", body="Thank you!")
+    exported = doc.export_document(alice)
+    dana = Reference.objects.for_user(alice).get(name="Dana Whitfield")
+    dana.notes = "Edited after the export"
+    dana.save()
+    MessageTemplate.objects.filter(owner=alice).update(body="Rewritten")
+    before = {spec.key: doc.rows_of(alice, spec).count() for spec in doc.EXPORTED}
+    doc.import_document(alice, exported)
+    after = {spec.key: doc.rows_of(alice, spec).count() for spec in doc.EXPORTED}
+    assert after == before
+    assert Reference.objects.get(pk=dana.pk).notes == "Edited after the export"  # the account's version wins
+
+
+def test_snoozes_and_dismissals_follow_their_reference_into_a_fresh_account(alice):
+    from goodword.courtesy import services as courtesy
+    from goodword.courtesy.facts import debt_key
+    from goodword.courtesy.models import DebtDecision
+
+    Reference.objects.create(owner=make_user("filler"), name="Pushes the ids on")
+    load_demo(alice)
+    debt = first_debt_with_a_reference(alice)
+    courtesy.dismiss(alice, debt.key, "done by phone")
+    exported = doc.export_document(alice)
+    assert exported["debt_decisions"] and "key" not in exported["debt_decisions"][0]
+    fresh = make_user("gina")
+    for _ in range(3):
+        Reference.objects.create(owner=fresh, name="Already here").delete()
+    doc.import_document(fresh, exported)
+    decision = DebtDecision.objects.get(owner=fresh)
+    assert decision.reference.name == Reference.objects.get(pk=debt.reference_id).name
+    assert decision.reference_id != debt.reference_id
+    assert decision.key == debt_key(debt.rule, decision.reference_id, decision.opportunity_id)
+    assert ids_aside(doc.export_document(fresh)) == ids_aside(exported)

@@ -32,7 +32,10 @@ class Exported:
     model: str  # app_label.ModelName
     owner: str  # the lookup from the row to its user
     single: bool = False  # at most one row per user (settings)
-    leave_out: tuple[str, ...] = ()  # secrets and machinery, never exported
+    leave_out: tuple[str, ...] = ()  # secrets, machinery and what is derived on import, never exported
+    # When merging into a non-empty account, a row with the same values of these fields is the same row
+    # (the account's version is kept); without them, only a row identical in every field is.
+    same_as: tuple[str, ...] = ()
 
 
 EXPORTED = (
@@ -40,14 +43,16 @@ EXPORTED = (
     Exported("courtesy_settings", "courtesy.CourtesySettings", "user", single=True),
     Exported("reminder_settings", "reminders.ReminderSettings", "user", single=True, leave_out=("uid_salt",)),
     Exported("smtp_settings", "outreach.SmtpSettings", "owner", single=True, leave_out=("password_encrypted",)),
-    Exported("references", "references.Reference", "owner"),
-    Exported("opportunities", "opportunities.Opportunity", "owner"),
+    Exported("references", "references.Reference", "owner", same_as=("name", "organisation")),
+    Exported("opportunities", "opportunities.Opportunity", "owner", same_as=("company", "role")),
     Exported("stage_changes", "opportunities.StageChange", "opportunity__owner"),
     Exported("interviews", "opportunities.Interview", "opportunity__owner"),
-    Exported("listings", "opportunities.Listing", "opportunity__owner"),
+    Exported("listings", "opportunities.Listing", "opportunity__owner", same_as=("opportunity", "reference")),
     Exported("events", "timeline.Event", "owner"),
-    Exported("debt_decisions", "courtesy.DebtDecision", "owner"),
-    Exported("message_templates", "outreach.MessageTemplate", "owner"),
+    # The key is made of database ids: rebuilt from rule, reference and opportunity on import.
+    Exported("debt_decisions", "courtesy.DebtDecision", "owner", leave_out=("key",),
+             same_as=("rule", "reference", "opportunity")),
+    Exported("message_templates", "outreach.MessageTemplate", "owner", same_as=("kind", "tone")),
     Exported("outbox_messages", "outreach.OutboxMessage", "owner", leave_out=(
         "mime", "message_id", "idempotency_key", "claimed_by", "claimed_until", "data_committed",
     )),
@@ -165,6 +170,8 @@ def _comparable(spec, fields, row, places_back) -> tuple:
     """A row's content in document terms (relations as document ids), to recognise a row already there."""
     parts = []
     for field in fields:
+        if spec.same_as and field.name not in spec.same_as:
+            continue
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             continue
         raw = getattr(row, field.attname)
@@ -172,7 +179,8 @@ def _comparable(spec, fields, row, places_back) -> tuple:
             key = _target_key(field)
             parts.append(places_back.get(key, {}).get(raw) if key else None)
         else:
-            parts.append(repr(_value(field, raw)))
+            value = _value(field, raw)
+            parts.append(" ".join(value.casefold().split()) if spec.same_as and isinstance(value, str) else repr(value))
     return tuple(parts)
 
 
@@ -247,6 +255,10 @@ def _build(user, spec, model, fields, record, ids):
         # Unique across the database: a restore gets fresh ones (they are not part of the document).
         row.message_id = f"<{uuid.uuid4().hex}@restored.goodword>"
         row.idempotency_key = uuid.uuid4().hex
+    if spec.model == "courtesy.DebtDecision":
+        from goodword.courtesy.facts import debt_key
+
+        row.key = debt_key(row.rule, row.reference_id, row.opportunity_id)
     return row
 
 
