@@ -171,3 +171,31 @@ def test_snoozes_and_dismissals_follow_their_reference_into_a_fresh_account(alic
     assert decision.reference_id != debt.reference_id
     assert decision.key == debt_key(debt.rule, decision.reference_id, decision.opportunity_id)
     assert ids_aside(doc.export_document(fresh)) == ids_aside(exported)
+
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+odd_values = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40), st.text(max_size=30),
+                       st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(),
+                                                                                   max_size=2))
+
+
+@hsettings(max_examples=60, deadline=None,
+           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+@pytest.mark.django_db
+def test_odd_documents_import_whole_or_are_refused_whole_with_a_reason(alice, data):
+    exported = {"format": "goodword-export", "schema_version": 1, "goodword_version": "x", "exported_at": "x",
+                "account": {"username": "x"},
+                "references": [{"id": 1, "name": "Dana Whitfield", "emails": ["dana@example.com"], "status": "active"}],
+                "opportunities": [{"id": 1, "company": "Northwind", "role": "Engineer"}],
+                "listings": [{"id": 1, "opportunity": 1, "reference": 1, "position": 1}]}
+    key = data.draw(st.sampled_from(["references", "opportunities", "listings"]))
+    field = data.draw(st.sampled_from(sorted(set(exported[key][0]) | {"created_at", "known_since", "notes"})))
+    exported[key][0][field] = data.draw(odd_values)
+    before = {spec.key: doc.rows_of(alice, spec).count() for spec in doc.EXPORTED}
+    try:
+        doc.import_document(alice, exported)
+    except doc.DocumentError as exc:
+        assert str(exc)
+        assert {spec.key: doc.rows_of(alice, spec).count() for spec in doc.EXPORTED} == before

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from goodword import __version__
@@ -158,6 +159,8 @@ def check_document(document) -> None:
 def _python(field, value):
     if value is None:
         return None
+    if isinstance(field, (models.DateTimeField, models.DateField)) and not isinstance(value, str):
+        raise TypeError(value)
     if isinstance(field, models.DateTimeField):
         moment = dt.datetime.fromisoformat(value)
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
@@ -209,8 +212,8 @@ def import_document(user, document: dict) -> ImportSummary:
             known = {_comparable(spec, fields, row, back): row.pk for row in existing}
             created[spec.key] = reused[spec.key] = 0
             for record in records:
-                if not isinstance(record, dict):
-                    raise DocumentError(f"An entry of “{spec.key}” is not an object.")
+                if not isinstance(record, dict) or type(record.get("id")) is not int:
+                    raise DocumentError(f"An entry of “{spec.key}” is not an object with a whole-number id.")
                 if spec.single and existing:
                     reused[spec.key] += 1  # the account's own settings win over the file's
                     continue
@@ -220,9 +223,18 @@ def import_document(user, document: dict) -> ImportSummary:
                     ids[spec.key][record.get("id")] = known[signature]
                     reused[spec.key] += 1
                     continue
-                row.full_clean(exclude=[f.name for f in model._meta.fields if f.is_relation] + list(spec.leave_out))
-                row.save()
-                _restore_timestamps(model, fields, row, record)
+                try:
+                    row.full_clean(exclude=[f.name for f in model._meta.fields if f.is_relation] + list(spec.leave_out))
+                except ValidationError as exc:
+                    problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+                    raise DocumentError(f"{spec.key} {record.get('id')}: {problems}") from None
+                try:
+                    with transaction.atomic():
+                        row.save()
+                        _restore_timestamps(model, fields, row, record)
+                except (DatabaseError, ValueError) as exc:
+                    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    raise DocumentError(f"{spec.key} {record.get('id')}: the database refused it ({reason}).") from None
                 ids[spec.key][record.get("id")] = row.pk
                 known[signature] = row.pk
                 back.setdefault(spec.key, {})[row.pk] = record.get("id")
@@ -242,7 +254,7 @@ def _build(user, spec, model, fields, record, ids):
             if value is None or key is None:
                 setattr(row, field.attname, None)
                 continue
-            if value not in ids.get(key, {}):
+            if type(value) is not int or value not in ids.get(key, {}):
                 raise DocumentError(f"{spec.key} {record.get('id')}: {field.name} points to {key} {value}, "
                                     "which the file does not have.")
             setattr(row, field.attname, ids[key][value])
