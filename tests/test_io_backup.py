@@ -118,3 +118,25 @@ def test_backup_on_postgresql_is_the_json_export_of_every_account(run, tmp_path,
     assert names["alice"] == ["Dana Whitfield"] and names["bob"] == ["Sam Okafor"]
     refused = run("restore", path, "--yes")
     assert refused.exit_code == 1 and "pg_restore" in refused.output
+
+
+@sqlite_only
+def test_restore_puts_the_backup_back_and_keeps_the_state_it_replaced(tmp_path, transactional_db, settings):
+    from click.testing import CliRunner
+
+    from goodword.cli import main
+    from goodword.references.models import Reference
+    from tests.factories.accounts import make_user
+
+    user = make_user("alice")
+    settings.GOODWORD_CLI_USER = "alice"
+    Reference.objects.create(owner=user, name="Before the backup")
+    assert CliRunner().invoke(main, ["backup", str(tmp_path)]).exit_code == 0
+    Reference.objects.create(owner=user, name="After the backup")
+    database = Path(connection.settings_dict["NAME"])
+    saved_before = set(database.parent.glob(f"{database.name}.before-*"))
+    result = CliRunner().invoke(main, ["restore", str(backups.backups_in(tmp_path)[0]), "--yes"])
+    assert result.exit_code == 0, result.output
+    connection.close()
+    assert list(Reference.objects.values_list("name", flat=True)) == ["Before the backup"]
+    assert set(database.parent.glob(f"{database.name}.before-*")) - saved_before  # what it replaced is kept
