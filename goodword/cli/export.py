@@ -39,11 +39,16 @@ def ics(file):
         click.echo(f"Wrote {data.count(b'BEGIN:VEVENT')} events to {file.name}.", err=True)
 
 
+def _named(file) -> bool:
+    """A real file rather than standard output (whose stand-ins may have no name at all)."""
+    return getattr(file, "name", "<stdout>") not in ("<stdout>", "-")
+
+
 def _write_private(file, data: bytes) -> None:
     """Exports hold private data: a new file is made readable by its owner only."""
     file.write(data)
     file.flush()
-    if file.name != "<stdout>":
+    if _named(file):
         from pathlib import Path
 
         from goodword.lib.private_files import PRIVATE_FILE, tighten
@@ -64,7 +69,7 @@ def json_(file):
 
     document = export_document(user)
     _write_private(file, json.dumps(document, indent=1, ensure_ascii=False).encode())
-    if file.name != "<stdout>":
+    if _named(file):
         click.echo(f"Wrote {len(document['references'])} references, {len(document['opportunities'])} "
                    f"opportunities and {len(document['events'])} events to {file.name}.", err=True)
 
@@ -81,7 +86,7 @@ def vcard(file):
 
     references = list(Reference.objects.for_user(user))
     _write_private(file, book_vcard(references).encode())
-    if file.name != "<stdout>":
+    if _named(file):
         click.echo(f"Wrote {len(references)} cards to {file.name}.", err=True)
 
 
@@ -97,5 +102,5 @@ def csv_(file):
 
     references = list(Reference.objects.for_user(user))
     _write_private(file, book_csv(references).encode())
-    if file.name != "<stdout>":
+    if _named(file):
         click.echo(f"Wrote {len(references)} rows to {file.name}.", err=True)

@@ -22,8 +22,8 @@ def _read(path: str) -> bytes:
                                        f"{MAX_IMPORT_BYTES // 1_000_000} MB.")
         with open(path, "rb") as handle:
             return handle.read()
-    except OSError as exc:
-        raise click.ClickException(f"Cannot read {path}: {exc.strerror}.") from None
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"Cannot read {path!r}: {getattr(exc, 'strerror', None) or exc}.") from None
 
 
 @click.command(
@@ -186,9 +186,9 @@ def backup(folder, keep):
 
     try:
         path = back_up(folder, keep)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise click.ClickException(f"Cannot back up into {folder or 'the backups folder'}: "
-                                   f"{exc.strerror or exc}. Nothing was written.") from None
+                                   f"{getattr(exc, 'strerror', None) or exc}. Nothing was written.") from None
     click.echo(f"Backed up to {path}")
 
 
