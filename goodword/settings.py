@@ -13,6 +13,7 @@ GOODWORD_HOME = CONFIG.home
 GOODWORD_MODE = CONFIG.mode
 GOODWORD_CLI_USER = CONFIG.cli_user
 GOODWORD_PUBLIC_URL = CONFIG.public_url
+GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "goodword.portal",
     "goodword.reminders",
     "goodword.sheets",
+    "goodword.transfer",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("sheets/", include("goodword.sheets.urls")),
     path("e/", include(employer_patterns)),
     path("k/", include(standing_patterns)),
+    path("transfer/", include("goodword.transfer.urls")),
     path("admin/", admin.site.urls),
 ]

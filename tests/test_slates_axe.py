@@ -72,6 +72,17 @@ def signed_in_pages(user) -> list[str]:
         reverse("sheets:standing", args=[dana.pk]),
         reverse("opportunities:synonyms"), reverse("opportunities:synonyms") + f"?next={northwind.get_absolute_url()}",
     ]
+    from pathlib import Path
+
+    from goodword.transfer.models import ImportUpload
+
+    fixtures = Path(__file__).parent / "fixtures" / "import"
+    vcard = ImportUpload.objects.create(owner=user, filename="iphone.vcf", format="vcard",
+                                        data=(fixtures / "iphone.vcf").read_bytes())
+    unknown = ImportUpload.objects.create(owner=user, filename="unknown_columns.csv", format="csv",
+                                          data=(fixtures / "unknown_columns.csv").read_bytes())
+    pages += [reverse("transfer:upload"), reverse("transfer:preview", args=[vcard.pk]),
+              reverse("transfer:preview", args=[unknown.pk])]
     if interview is not None:
         pages.append(reverse("opportunities:interview_edit", args=[interview.pk]))
     pages += [reverse("opportunities:list") + f"?stage={stage}" for stage in

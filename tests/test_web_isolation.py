@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
+from goodword.transfer.models import ImportUpload
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
@@ -48,8 +49,11 @@ OBJECT_URLS = {
     "opportunities:requirements": ("opportunity", {"requirements": "Spy work"}),
     "opportunities:fetch_posting": ("opportunity", {}),
     "opportunities:apply_suggestion": ("opportunity", {"ref": "BOBS_REFERENCE"}),
+    "transfer:preview": ("import_upload", {"include": ["1"]}),
+    "transfer:mapping": ("import_upload", {"column-0": "name"}),
+    "transfer:cancel": ("import_upload", {}),
 }
-NAMESPACES = {"references", "opportunities", "timeline", "sheets"}
+NAMESPACES = {"references", "opportunities", "timeline", "sheets", "transfer"}
 
 
 @pytest.fixture
@@ -65,6 +69,8 @@ def alices_world(alice):
         "second_listing": make_listing(opportunity, second),
         "event": make_event(reference, "heads_up", opportunity=opportunity, note="Told her about the panel"),
         "letter": make_letter(make_listing(opportunity, make_reference(alice, name="Letter Writer"))),
+        "import_upload": ImportUpload.objects.create(owner=alice, filename="people.csv", format="csv",
+                                                     data=b"name,email\nAda Byron,ada@example.com\n"),
     }
 
 

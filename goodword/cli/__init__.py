@@ -30,7 +30,10 @@ COMMANDS = {
     "sheet": ("goodword.cli.sheet", "sheet", "The reference sheet for an opportunity: PDF, .docx or HTML."),
     "portal": ("goodword.cli.portal", "portal", "A reference's private portal link: make, re-issue, revoke."),
     "digest": ("goodword.cli.digest", "digest", "Today's digest of what you owe: print or send."),
-    "export": ("goodword.cli.export", "export", "Export your data: ics (calendar)."),
+    "export": ("goodword.cli.export", "export", "Export your data: json (everything), vcard, csv, ics (calendar)."),
+    "import": ("goodword.cli.transfer", "import_", "Import people from vCard, LinkedIn or CSV, or a Goodword export."),
+    "backup": ("goodword.cli.transfer", "backup", "Back up the database (safe while Goodword runs)."),
+    "restore": ("goodword.cli.transfer", "restore", "Restore the database from a backup file."),
 }
 
 

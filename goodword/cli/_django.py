@@ -60,7 +60,7 @@ def back_up_before_migrating(connection) -> None:
     database = Path(connection.settings_dict["NAME"])
     try:
         copy = upgrades.back_up_sqlite(connection.connection, database)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, upgrades.BackupCheckFailed) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise click.ClickException(
             f"Could not back up {database} before upgrading it ({reason}); nothing was changed. "

@@ -41,8 +41,9 @@ def serve(host, port, no_browser, demo, threads):
         # Hosted setups run `goodword worker` processes instead.
         from goodword.outreach.outbox import start_local_worker
         from goodword.reminders.services import run_reminders
+        from goodword.transfer.backups import daily_backup
 
-        start_local_worker(periodic=[run_reminders])
+        start_local_worker(periodic=[run_reminders, daily_backup])
     application = get_wsgi_application()
     server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword")
     shown_host = f"[{host}]" if ":" in host else host

@@ -87,23 +87,54 @@ def backup_path(database: Path) -> Path:
     return candidate
 
 
-def back_up_sqlite(source: sqlite3.Connection, database: Path, keep: int = KEPT_BACKUPS) -> Path:
-    """Copy the open database `source` (whose file is `database`) next to it, readable by
-    its owner only; keep the newest `keep` copies. Returns the copy's path."""
-    target = backup_path(database)
+class BackupCheckFailed(Exception):
+    """A copy that PRAGMA integrity_check does not pass."""
+
+
+def integrity_problems(path: Path) -> str | None:
+    """None when `path` is a SQLite database that passes PRAGMA integrity_check, else what is wrong."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return "it is not a SQLite database"
+        check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            verdict = [row[0] for row in check.execute("PRAGMA integrity_check")]
+        finally:
+            check.close()
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    return None if verdict == ["ok"] else "; ".join(verdict[:5])
+
+
+def copy_sqlite(source: sqlite3.Connection, target: Path) -> Path:
+    """Copy the open database `source` to the new file `target`, readable by its owner only,
+    and verify the copy with PRAGMA integrity_check. The one copy both the pre-migration
+    backup and `goodword backup` make."""
     # Created 0600 before SQLite opens it, so the copy is never readable by others, not even briefly.
     os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR))
     try:
         copy = sqlite3.connect(target)
         try:
+            # The backup API copies a consistent snapshot even while other processes write.
             source.backup(copy)
             # The copy inherits WAL mode; one self-contained file is what a backup should be.
             copy.execute("PRAGMA journal_mode=DELETE")
         finally:
             copy.close()
+        problem = integrity_problems(target)
+        if problem:
+            raise BackupCheckFailed(f"the copy fails its integrity check ({problem})")
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    return target
+
+
+def back_up_sqlite(source: sqlite3.Connection, database: Path, keep: int = KEPT_BACKUPS) -> Path:
+    """Copy the open database `source` (whose file is `database`) next to it, readable by
+    its owner only; keep the newest `keep` copies. Returns the copy's path."""
+    target = copy_sqlite(source, backup_path(database))
     prune_backups(database, keep)
     return target
 

@@ -69,4 +69,11 @@ def settings_hub(request):
         else:
             messages.success(request, "Saved your name, email and phone.")
             return redirect("core:settings")
-    return render(request, "core/settings.html", {"profile_form": form})
+    from django.conf import settings as django_settings
+
+    from goodword.transfer.backups import last_backup
+
+    local = django_settings.GOODWORD_MODE == "local"
+    return render(request, "core/settings.html", {
+        "profile_form": form, "show_backups": local, "last_backup": last_backup() if local else None,
+    })

@@ -42,6 +42,7 @@ class Config:
     email_from: str
     mailer: dict
     public_url: str
+    daily_backup: bool = True
 
     @property
     def hosted(self) -> bool:
@@ -331,4 +332,5 @@ def load(env: dict | None = None) -> Config:
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
         mailer=parse_smtp_url(env.get("GOODWORD_SMTP_URL")),
         public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
+        daily_backup=parse_bool("GOODWORD_DAILY_BACKUP", env.get("GOODWORD_DAILY_BACKUP"), default=True),
     )
