@@ -54,6 +54,7 @@ EXPORTED = (
     Exported("debt_decisions", "courtesy.DebtDecision", "owner", leave_out=("key",),
              same_as=("rule", "reference", "opportunity")),
     Exported("message_templates", "outreach.MessageTemplate", "owner", same_as=("kind", "tone")),
+    Exported("skill_synonyms", "opportunities.SkillSynonyms", "owner", single=True),
     Exported("outbox_messages", "outreach.OutboxMessage", "owner", leave_out=(
         "mime", "message_id", "idempotency_key", "claimed_by", "claimed_until", "data_committed",
     )),
@@ -67,6 +68,13 @@ NOT_EXPORTED = {
     "portal.PortalAnswer": "its content is the timeline event it created, which is exported",
     "portal.PortalMiss": "rate-limiting records of unknown visitors, nobody's data",
     "transfer.ImportUpload": "an upload waiting for its preview to be confirmed",
+    "courtesy.LedgerSummary": "derived from the facts (the badge's kept debts), rebuilt on the next page view",
+    "sheets.EmployerLink": "a live secret given to an employer: issue a new link after a restore",
+    "sheets.StandingLink": "a live secret given to a reference: issue a new link after a restore",
+    "sheets.EmployerNotice": "dashboard notices; the events they announce are exported",
+    # Known gaps (docs/export.md): both hold more than rows of text.
+    "sheets.Sheet": "its choices name references by database id; after a restore the sheet follows the slate",
+    "sheets.Letter": "an uploaded PDF in the media folder, not in the document; the letter's events are exported",
 }
 
 
