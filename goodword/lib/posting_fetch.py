@@ -79,7 +79,7 @@ def _get(url: str, allow_private: bool, deadline: float, max_bytes: int):
         })
         response = connection.getresponse()
         declared = response.getheader("content-length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise FetchProblem(f"That page is larger than {max_bytes // 1_000_000} MB; paste the posting text instead.")
         chunks, size = [], 0
         while chunk := response.read(65536):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.refresh import changes_ledger
+from goodword.lib.ids import parse_id
 from goodword.lib.requirements import MAX_REQUIREMENTS
 from goodword.opportunities import suggest
 from goodword.opportunities.views import detail_context, get_opportunity, not_a_post
@@ -42,8 +43,8 @@ class SynonymsForm(FriendlyForm, forms.Form):
 
 
 def wanted_param(request) -> int | None:
-    value = request.GET.get("n", "")
-    return int(value) if value.isdigit() and 1 <= int(value) <= 10 else None
+    value = parse_id(request.GET.get("n", ""))
+    return value if value is not None and value <= 10 else None
 
 
 def builder_context(request, opportunity, *, requirements_form=None, wanted=None) -> dict:
@@ -113,7 +114,7 @@ def apply_suggestion(request, pk):
     opportunity = get_opportunity(request, pk)
     if refused := not_a_post(request):
         return refused
-    ids = [int(value) for value in request.POST.getlist("ref") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ref")) if pk is not None]
     try:
         accepted, to_ask, next_url = suggest.apply_suggestion(request.user, opportunity, ids)
     except ValidationError as error:

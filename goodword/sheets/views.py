@@ -73,7 +73,7 @@ def sheet_page(request, pk):
             elif action in ("attach", "detach"):
                 link = services.current_link(opportunity)
                 letter = get_object_or_404(letter_service.letters_for(request.user, opportunity),
-                                           pk=request.POST.get("letter", "0") if request.POST.get("letter", "").isdigit() else 0)
+                                           pk=parse_id(request.POST.get("letter", "")) or 0)
                 if link is None or services.link_status(link) != "live":
                     raise ValidationError("Make an employer link first; letters are shared through it.")
                 if action == "attach":

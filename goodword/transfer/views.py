@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from goodword.lib.contact_files import MAPPABLE_FIELDS, guess_format, parse
+from goodword.lib.ids import parse_id
 from goodword.transfer import contacts
 from goodword.transfer.document import export_document
 from goodword.transfer.models import ImportUpload
@@ -56,7 +57,7 @@ def preview(request, pk):
         return HttpResponseNotAllowed(["GET", "POST"])
     parsed = _parsed(pending)
     if request.method == "POST":
-        included = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+        included = {pk for pk in map(parse_id, request.POST.getlist("include")) if pk is not None}
         offered = {row.number for row in contacts.preview(request.user, parsed).rows}
         outcome = contacts.apply(request.user, parsed, excluded=offered - included)
         pending.delete()
