@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from goodword.courtesy.models import CourtesySettings
+from goodword.courtesy.ledger import request_settings
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, OUTCOME_STAGES, state_label
 from goodword.opportunities.models import CLOSED_STAGES, Listing, Opportunity, StageChange
@@ -113,8 +113,8 @@ def detail_context(request, reference, *, event_form=None, logged=None, start: i
 
 def consent_context(request, reference) -> dict:
     """What their standing consent covers and until when, by the user's own window.
-    One query for their settings: the page must not build the ledger for it."""
-    user_settings = CourtesySettings.for_user(request.user).as_plain()
+    At most one query for their settings: the page must not build the ledger for it."""
+    user_settings = request_settings(request)
     today = dt.datetime.now(ZoneInfo(user_settings.time_zone)).date()
     return {"standing_consent": reference.standing_consent(user_settings.consent_months), "today": today}
 
