@@ -28,9 +28,9 @@ from goodword.courtesy.forms import (
     SnoozeForm,
 )
 from goodword.courtesy.groups import group_debts
-from goodword.courtesy.ledger import Ledger, build_ledger, ledger_for_request
+from goodword.courtesy.ledger import Ledger, build_ledger, ledger_for_request, request_open_debts
 from goodword.courtesy.pages import own_debts_context
-from goodword.courtesy.rows import group_rows
+from goodword.courtesy.rows import RowMaker, group_rows
 from goodword.courtesy.refresh import badge_out_of_band, changes_ledger, mark_ledger_included
 from goodword.courtesy.models import CourtesySettings
 from goodword.courtesy.wording import action_label, short_name
@@ -78,8 +78,6 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
         "archive_after_days": ledger.settings.archive_after_days,
         "hidden_debts": ledger.hidden,
         "today": ledger.today,
-        "snooze_min_iso": (ledger.today + dt.timedelta(days=1)).isoformat(),
-        "snooze_default_iso": (ledger.today + dt.timedelta(days=7)).isoformat(),
     }
 
 
@@ -118,6 +116,26 @@ def ledger(request):
 
 def hidden(request):
     return render(request, "courtesy/hidden.html", _page_context(request))
+
+
+def later(request):
+    """The snooze and dismiss forms of one open debt: loaded into its "Snooze or
+    dismiss" on the ledger (htmx), or a page of their own without JavaScript.
+    Kept off the ledger itself, where they were a third of each debt's bytes."""
+    open_debts, today = request_open_debts(request)
+    key = request.GET.get("key", "")
+    debt = next((debt for debt in open_debts if debt.key == key), None)
+    if debt is None:
+        raise Http404("No such open debt: it may be settled, snoozed or dismissed already.")
+    back_to = request.GET.get("next", "")
+    if not back_to.startswith("/") or not url_has_allowed_host_and_scheme(back_to, {request.get_host()}):
+        back_to = reverse("courtesy:ledger")
+    context = {
+        "row": RowMaker(today).row(debt), "back_to": back_to,
+        "snooze_min_iso": (today + dt.timedelta(days=1)).isoformat(),
+        "snooze_default_iso": (today + dt.timedelta(days=7)).isoformat(),
+    }
+    return render(request, "courtesy/later.html#forms" if request.htmx else "courtesy/later.html", context)
 
 
 def _respond(request, *, success: str = "", error: str = ""):
