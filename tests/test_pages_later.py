@@ -55,3 +55,26 @@ def test_an_unknown_or_someone_elses_debt_is_not_found(alice_client, bob, key):
     assert alice_client.get(reverse("courtesy:later")).status_code == 404
     alice_client.force_login(bob)
     assert alice_client.get(reverse("courtesy:later"), {"key": key}).status_code == 404
+
+
+@pytest.mark.browser
+def test_the_page_of_its_own_and_the_opened_forms_pass_axe(page, live_server, transactional_db):
+    from playwright.sync_api import expect
+
+    from goodword.accounts.services import local_user
+    from tests.factories.accounts import sign_in_browser
+    from tests.test_slates_axe import blocking_violations
+
+    user = local_user()
+    job = make_opportunity(user, company="Acme", role="Data Engineer", stage="references_requested")
+    dana = make_reference(user, name="Dana Whitfield")
+    make_listing(job, dana)
+    log(dana, "agreed", job)
+    (debt,) = [debt for debt in build_ledger(user).open if debt.rule == "no_heads_up"]
+    sign_in_browser(page, live_server)
+    page.goto(live_server.url + reverse("courtesy:ledger"))
+    page.locator(f"#{debt.dom_id} summary").click()
+    expect(page.locator(f"#{debt.dom_id}").get_by_role("button", name="Dismiss")).to_be_visible()  # loaded
+    assert blocking_violations(page) == []
+    page.goto(live_server.url + reverse("courtesy:later") + f"?key={debt.key}&next=/")
+    assert blocking_violations(page) == []
