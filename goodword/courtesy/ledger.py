@@ -355,6 +355,13 @@ def request_open_debts(request) -> tuple[list[Debt], dt.date]:
     return cached.open, cached.today
 
 
+def request_settings(request) -> UserSettings:
+    """The signed-in user's courtesy settings: the request's ledger's when the page
+    built one (no query), else read once."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    return cached.settings if cached is not None else load_settings(request.user)
+
+
 def request_open_count(request) -> int:
     """The badge's number for the signed-in user: from the request's ledger when
     the page built one, else from the kept summary while its stamp holds."""
@@ -368,13 +375,6 @@ def request_open_count(request) -> int:
     if stamp.fresh(timezone.now()):
         return stamp.open_count
     return len(ledger_for_request(request, stamp).open)
-
-
-def request_settings(request) -> UserSettings:
-    """The signed-in user's ledger settings: the request's ledger's when the page
-    built one (no query), else read (one query)."""
-    cached = getattr(request, "_courtesy_ledger", None)
-    return cached.settings if cached is not None else load_settings(request.user)
 
 
 def release_request_ledger(request) -> None:

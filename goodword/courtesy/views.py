@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme  # also later(): a GET carries its own next
 from django.views.decorators.http import require_POST
 
 from goodword.courtesy import services

@@ -113,7 +113,7 @@ def detail_context(request, reference, *, event_form=None, logged=None, start: i
 
 def consent_context(request, reference) -> dict:
     """What their standing consent covers and until when, by the user's own window.
-    At most one query for their settings: the page must not build the ledger for it."""
+    The page must not build the ledger for it: the settings cost one query at most."""
     user_settings = request_settings(request)
     today = dt.datetime.now(ZoneInfo(user_settings.time_zone)).date()
     return {"standing_consent": reference.standing_consent(user_settings.consent_months), "today": today}
