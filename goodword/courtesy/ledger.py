@@ -356,10 +356,14 @@ def request_open_debts(request) -> tuple[list[Debt], dt.date]:
     when the page built one, else kept ones while their stamp holds (summary.py)."""
     cached = getattr(request, "_courtesy_ledger", None)
     if cached is None:
+        kept = getattr(request, "_courtesy_kept_debts", None)
+        if kept is not None:  # a second part of the same page (an opportunity's slate and its debts)
+            return kept
         stamp = summary.read(request.user, with_debts=True)
         if stamp.fresh(timezone.now()):
             request._courtesy_open_count = stamp.open_count  # for the badge, later in the page
-            return stamp.debts(), stamp.today
+            request._courtesy_kept_debts = stamp.debts(), stamp.today
+            return request._courtesy_kept_debts
         cached = ledger_for_request(request, stamp)
     return cached.open, cached.today
 
@@ -389,3 +393,4 @@ def request_open_count(request) -> int:
 def release_request_ledger(request) -> None:
     """Forget the request's ledger (see courtesy.middleware.ReleaseLedgerMiddleware)."""
     request.__dict__.pop("_courtesy_ledger", None)
+    request.__dict__.pop("_courtesy_kept_debts", None)

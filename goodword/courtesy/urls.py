@@ -9,6 +9,7 @@ urlpatterns = [
     path("badge/", views.badge, name="badge"),
     path("own/", views.own_debts, name="own"),
     path("settle/", views.settle, name="settle"),
+    path("later/", views.later, name="later"),
     path("snooze/", views.snooze, name="snooze"),
     path("dismiss/", views.dismiss, name="dismiss"),
     path("undo/", views.undo, name="undo"),

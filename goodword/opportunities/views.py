@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from goodword.courtesy.ledger import ledger_for_request
+from goodword.courtesy.ledger import request_open_debts
 from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.refresh import changes_ledger
 from goodword.courtesy.services import fatigue_warning
@@ -112,7 +112,8 @@ NEXT_LOGGED = {"listed": "agreed", "permission_asked": "agreed", "declined": "ag
 def slate_context(request, opportunity, form=None, notice=""):
     logged_kinds = {value for value, _label in SLATE_LOG_KINDS}
     owed = {}  # reference id -> the action of its most pressing open debt here that a row can log
-    for debt in ledger_for_request(request).open:  # worst first
+    open_debts, _today = request_open_debts(request)  # the kept ones while nothing changed
+    for debt in open_debts:  # worst first
         if debt.opportunity_id == opportunity.pk and debt.reference_id and debt.action in logged_kinds:
             owed.setdefault(debt.reference_id, debt.action)
     slate = [
