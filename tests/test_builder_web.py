@@ -41,6 +41,7 @@ def book(alice):
 
 
 def page(client, opportunity, **params):
+    params.setdefault("suggest", 1)  # the suggestion comes after the page unless asked for
     return client.get(reverse("opportunities:detail", args=[opportunity.pk]), params).content.decode()
 
 
@@ -187,3 +188,13 @@ def test_someone_who_declined_is_listed_but_not_asked_again(alice, book):
     accepted, to_ask, next_url = suggest.apply_suggestion(alice, job, [book["priya"].pk, book["ruth"].pk])
     assert [ref.name for ref in accepted] == ["Priya Raman", "Ruth Lee"]
     assert [ref.name for ref in to_ask] == ["Ruth Lee"] and next_url
+
+
+def test_the_opportunity_page_defers_the_suggestion_to_its_panel(alice, alice_client, book):
+    job = make_opportunity(alice, company="Northwind", role="Platform Engineer", posting_text=POSTING)
+    html = alice_client.get(job.get_absolute_url()).content.decode()
+    assert 'hx-trigger="load, ledger-changed from:body"' in html
+    assert "?suggest=1#builder" in html  # without JavaScript, on request
+    assert "List the ticked ones in this order" not in html
+    panel = alice_client.get(reverse("opportunities:builder", args=[job.pk])).content.decode()
+    assert "List the ticked ones in this order" in panel

@@ -30,6 +30,8 @@ OPTIONS = {"resultTypes": ["violations"], "rules": {"label-content-name-mismatch
 
 
 def blocking_violations(page) -> list[str]:
+    # Sections that load themselves after the page (htmx "load") are checked as they settle.
+    page.wait_for_load_state("networkidle")
     results = Axe().run(page, options=OPTIONS)
     return [
         f"{violation['id']} ({violation['impact']}): "

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from goodword.core.request_input import safe_next
 from goodword.courtesy.ledger import ledger_for_request
 from goodword.courtesy.refresh import changes_ledger
 from goodword.lib.ids import parse_id
@@ -47,11 +47,16 @@ def wanted_param(request) -> int | None:
     return value if value is not None and value <= 10 else None
 
 
-def builder_context(request, opportunity, *, requirements_form=None, wanted=None) -> dict:
-    """The builder panel's context: the requirements to check and, for an open application, the suggestion."""
+def builder_context(request, opportunity, *, requirements_form=None, wanted=None, deferred=False) -> dict:
+    """The builder panel's context: the requirements to check and, for an open application, the suggestion.
+
+    deferred: leave the suggestion out (it reads the whole ledger's facts); the
+    panel then fetches itself after the page, or on request without JavaScript.
+    """
     checked = suggest.requirements_are_checked(opportunity)
     lines = suggest.posting_requirements(opportunity)
-    suggestion = None if opportunity.is_closed else suggest.suggestion_for(
+    deferred = deferred and not opportunity.is_closed
+    suggestion = None if opportunity.is_closed or deferred else suggest.suggestion_for(
         request.user, opportunity, wanted=wanted, facts=ledger_for_request(request).facts)
     return {
         "opportunity": opportunity,
@@ -60,6 +65,7 @@ def builder_context(request, opportunity, *, requirements_form=None, wanted=None
         "requirement_count": len(lines),
         "suggestion": suggestion,
         "wanted_override": wanted,
+        "builder_deferred": deferred,
     }
 
 
@@ -129,16 +135,10 @@ def apply_suggestion(request, pk):
     return _back(opportunity, "slate")
 
 
-def _safe_next(request) -> str:
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return back if back.startswith("/") and safe else ""
-
-
 @require_http_methods(["GET", "POST"])
 def synonyms(request):
     form = SynonymsForm(request.POST or None, initial={"text": suggest.synonyms_text(request.user)})
-    back = _safe_next(request)
+    back = safe_next(request, "")
     if request.method == "POST" and form.is_valid():
         try:
             suggest.save_synonyms(request.user, form.cleaned_data["text"])

@@ -136,7 +136,8 @@ def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
 
     events = Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
     return {
-        **builder_context(request, opportunity, wanted=wanted_param(request)),
+        **builder_context(request, opportunity, wanted=wanted_param(request),
+                          deferred=not ("suggest" in request.GET or "n" in request.GET)),
         **stage_context(opportunity, stage_form),
         **slate_context(request, opportunity, slate_form),
         "interviews": list(opportunity.interviews.all()),
