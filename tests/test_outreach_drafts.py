@@ -201,3 +201,12 @@ def test_users_own_template_gets_html_derived_from_its_text(alice, facts):
     draft = drafts.make_draft(alice, "thanks", reference, job, "formal")
     assert draft.template_html == ""
     assert "<p>Thank you, Dana.</p>" in draft.html
+
+
+@pytest.mark.parametrize("tone", ["friendly", "formal"])
+def test_an_apology_without_interview_notes_promises_no_empty_list(alice, tone):
+    reference = make_reference(alice, name="Jenna Park", emails=["jenna@example.com"])
+    job = make_opportunity(alice, company="Cobalt", role="Backend Engineer")
+    body = drafts.make_draft(alice, "apology", reference, job, tone).body
+    assert "what would help most" not in body and "In case they follow up" not in body
+    assert "Cobalt" in body

@@ -156,6 +156,17 @@ def test_the_cli_writes_each_format(run, five, tmp_path, fmt):
     assert Event.objects.filter(opportunity=five, kind="sheet_sent").count() == 5
 
 
+def test_the_cli_refuses_a_sheet_with_nobody_on_it_and_logs_nothing(run, alice, tmp_path):
+    opportunity = make_opportunity(alice, company="Fabrikam")
+    make_listing(opportunity, make_reference(alice, name="Morgan Ellis"))  # never asked: left off
+    out = tmp_path / "sheet.pdf"
+    result = run("sheet", "Fabrikam", "--out", out)
+    assert result.exit_code == 1
+    assert "Left off: Morgan Ellis" in result.output and "No reference can go on the Fabrikam sheet" in result.output
+    assert not out.exists()
+    assert not Event.objects.filter(opportunity=opportunity, kind="sheet_sent").exists()
+
+
 def test_the_cli_help_does_not_need_django():
     import subprocess
     import sys

@@ -31,7 +31,17 @@ def sheet(job, fmt, out):
     user = boot()
     from goodword.sheets import render, services
 
+    from goodword.sheets import content as sheet_content
+
     opportunity = pick_opportunity(user, job)
+    preview = sheet_content.build(opportunity)
+    if not preview.listed:
+        # An empty sheet is no use to an employer, and making one would log it as sent.
+        for entry in preview.left_off:
+            click.echo(f"Left off: {entry.name} ({'; '.join(entry.flags)})", err=True)
+        raise click.ClickException(
+            f"No reference can go on the {opportunity.company} sheet yet: add them to the slate "
+            f"(goodword slate add), get their agreement, or choose them anyway on the sheet's web page.")
     content = services.record_sheet(opportunity, f"made with the CLI as {fmt.upper()}")
     if fmt == "html":
         from django.template.loader import render_to_string

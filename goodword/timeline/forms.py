@@ -28,7 +28,7 @@ class EventForm(FriendlyForm, forms.Form):
     # submission, so that what is logged later is ordered later.
     prefilled = forms.CharField(required=False, widget=forms.HiddenInput)
     opportunity = forms.ModelChoiceField(
-        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="None",
+        label="About opportunity", required=False, queryset=Opportunity.objects.none(), empty_label="(no opportunity)",
         help_text="Agreeing, a heads-up, thanks and the like settle a debt only for the opportunity they name.",
         widget=QuickSelect,
     )

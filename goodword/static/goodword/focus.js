@@ -31,7 +31,18 @@
     return detail.elt && detail.elt.isConnected ? detail.elt : null;
   }
 
+  // Only a swap the user asked for may move focus: a section that loads itself
+  // after the page ("load") or refreshes after a change ("ledger-changed") never
+  // does, or the page would jump to it.
+  const USER_EVENTS = ["submit", "click", "change", "input", "keyup", "toggle"];
+
+  function askedByTheUser(detail) {
+    const trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    return Boolean(trigger && USER_EVENTS.includes(trigger.type));
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
+    if (!askedByTheUser(event.detail)) return;
     if (!focusLost()) return;  // e.g. a polling status update while the user works elsewhere
     const root = swappedRoot(event.detail);
     if (!root) return;
