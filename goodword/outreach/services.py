@@ -141,7 +141,6 @@ def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[Sla
     kind settles; when no debt asks for it (written ahead of the rules, say at
     an offer), those who have not had this kind of message yet and have not
     declined. Those already done stay unticked, but listed."""
-    from goodword.lib.listing_state import state_label
     from goodword.opportunities.services import slate_with_states
     from goodword.timeline.models import Event
 
@@ -160,7 +159,7 @@ def slate_rows(owner, opportunity, kind: str, tone: str, open_debts) -> list[Sla
             ticked = reference.pk in owed
         else:
             ticked = reference.pk not in done and state != vocabulary.DECLINED
-        rows.append(SlateRow(reference, draft, problem, state, state_label(state), owed.get(reference.pk, []),
+        rows.append(SlateRow(reference, draft, problem, state, vocabulary.state_label(state), owed.get(reference.pk, []),
                              ticked and draft is not None, draft.subject if draft else "", draft.body if draft else ""))
     return rows
 
