@@ -15,7 +15,6 @@ database GOODWORD_DATABASE_URL or GOODWORD_HOME names is used as is.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -24,19 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def ledger_benchmark():
-    spec = importlib.util.spec_from_file_location("ledger_benchmark", Path(__file__).with_name("ledger.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from dashboard import ledger_benchmark  # noqa: E402  (a sibling script: this folder is on sys.path)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ledger_benchmark().add_size_arguments(parser)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", metavar="DIR", help="SQLite: keep the generated database in DIR and reuse it")
+    parser.add_argument("--keep", metavar="DIR", required=True,
+                        help="SQLite: keep the generated database in DIR and reuse it")
     parser.add_argument("--profile", metavar="PATH", help="print a cProfile of this path (e.g. / or /due/)")
     parser.add_argument("--after-change", action="store_true",
                         help="write before each request, so that no kept summary holds")

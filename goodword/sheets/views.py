@@ -153,15 +153,24 @@ def _throttled(request):
     return response
 
 
-def _employer_link(request, token):
-    """(link, None) for a live link, else (None, the response to give)."""
+def _resolve_or_refuse(request, resolve, token):
+    """(what the token names, None), or (None, the 429 or 404 to give): every
+    token page counts a miss toward the same throttle as the portal."""
     client = portal.client_key(request)
     if portal.is_throttled(client):
         return None, _throttled(request)
-    resolved = services.resolve(token)
-    if resolved is None:
+    found = resolve(token)
+    if found is None:
         portal.record_miss(client)
         return None, not_found(request)
+    return found, None
+
+
+def _employer_link(request, token):
+    """(link, None) for a live link, else (None, the response to give)."""
+    resolved, refused = _resolve_or_refuse(request, services.resolve, token)
+    if refused:
+        return None, refused
     if resolved.status != "live":
         return None, render(request, "sheets/employer_gone.html", {"status": resolved.status}, status=410)
     return resolved.link, None
@@ -232,13 +241,9 @@ def portal_letter(request, token):
     """A reference uploads their letter, or reports an employer's call, through their portal link."""
     if request.method not in ("GET", "HEAD", "POST"):
         return render(request, "portal/problem.html", status=405)
-    client = portal.client_key(request)
-    if portal.is_throttled(client):
-        return _throttled(request)
-    resolved = portal.resolve(token)
-    if resolved is None:
-        portal.record_miss(client)
-        return not_found(request)
+    resolved, refused = _resolve_or_refuse(request, portal.resolve, token)
+    if refused:
+        return refused
     if resolved.status != "live":
         return render(request, "portal/gone.html", {"status": resolved.status}, status=410)
     listing = resolved.link.listing
@@ -317,13 +322,9 @@ def standing_page(request, token):
 
     if request.method not in ("GET", "HEAD", "POST"):
         return render(request, "portal/problem.html", status=405)
-    client = portal.client_key(request)
-    if portal.is_throttled(client):
-        return _throttled(request)
-    link = backdoor.resolve_standing(token)
-    if link is None:
-        portal.record_miss(client)
-        return not_found(request)
+    link, refused = _resolve_or_refuse(request, backdoor.resolve_standing, token)
+    if refused:
+        return refused
     if link.revoked_at is not None:
         return render(request, "sheets/employer_gone.html", {"status": "revoked"}, status=410)
     form, status = BackdoorForm(), 200
