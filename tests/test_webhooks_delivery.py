@@ -18,20 +18,12 @@ from goodword.sheets import services as sheets
 from goodword.webhooks import delivery, services
 from goodword.webhooks.models import Delivery, DeliveryState, Endpoint
 from tests.factories.opportunities import make_listing, make_opportunity
-from tests.factories.portal import make_portal_setup, nonce_from, page_url
+from tests.factories.portal import make_portal_setup
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
-from tests.factories.webhooks import Receiver, make_endpoint
+from tests.factories.webhooks import Receiver, answer_in_portal, make_endpoint
 
 pytestmark = pytest.mark.django_db
-
-
-def answer_in_portal(token, form="consent", **fields):
-    client = Client()
-    page = client.get(page_url(token))
-    response = client.post(page_url(token), {"form": form, "nonce": nonce_from(page, form), **fields})
-    assert response.status_code == 302
-    return response
 
 
 def make_due_now(row: Delivery) -> None:

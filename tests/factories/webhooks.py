@@ -112,3 +112,16 @@ def make_endpoint(owner, url: str, kinds=("portal.answered", "sheet.opened", "de
     from goodword.webhooks import services
 
     return services.create_endpoint(owner, url, list(kinds))
+
+
+def answer_in_portal(token, form="consent", **fields):
+    """A reference answers through the real portal page (the form's own nonce)."""
+    from django.test import Client
+
+    from tests.factories.portal import nonce_from, page_url
+
+    client = Client()
+    page = client.get(page_url(token))
+    response = client.post(page_url(token), {"form": form, "nonce": nonce_from(page, form), **fields})
+    assert response.status_code == 302
+    return response
