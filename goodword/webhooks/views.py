@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from goodword.core.request_input import safe_next
 from goodword.webhooks import services
@@ -19,6 +21,20 @@ def _endpoint(request, pk):
         return services.get_endpoint(request.user, pk)
     except services.EndpointNotFound:
         raise Http404("no such webhook") from None
+
+
+def _post_only(view):
+    """The endpoint is looked up before the method is checked: another user's id is 404
+    whatever the request, never a 405 that would confirm the id exists."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk):
+        endpoint = _endpoint(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, endpoint)
+
+    return wrapper
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,26 +59,23 @@ def endpoint_detail(request, pk):
     return render(request, "webhooks/endpoint.html", {"endpoint": endpoint, "deliveries": deliveries})
 
 
-@require_POST
-def remove(request, pk):
-    endpoint = _endpoint(request, pk)
+@_post_only
+def remove(request, endpoint):
     services.delete_endpoint(request.user, endpoint.pk)
     messages.success(request, f"Removed the webhook to {endpoint.url}; nothing more will be sent there.")
     return redirect(safe_next(request, reverse("webhooks:index")))
 
 
-@require_POST
-def set_active(request, pk):
-    endpoint = _endpoint(request, pk)
+@_post_only
+def set_active(request, endpoint):
     active = request.POST.get("active") == "1"
     services.set_active(request.user, endpoint.pk, active)
     messages.success(request, f"{'Enabled' if active else 'Disabled'} the webhook to {endpoint.url}.")
     return redirect(safe_next(request, reverse("webhooks:index")))
 
 
-@require_POST
-def send_test(request, pk):
-    endpoint = _endpoint(request, pk)
+@_post_only
+def send_test(request, endpoint):
     services.send_test(request.user, endpoint.pk)
     messages.success(request, f"A test event is on its way to {endpoint.url}; its result shows below in a moment.")
     return redirect(safe_next(request, reverse("webhooks:endpoint", args=[endpoint.pk])))
