@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's session list
     "django_htmx",
     # Hosted-mode accounts (docs/accounts.md). Installed in both modes so that one
     # set of migrations serves both; their pages are mounted only in hosted mode.
