@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +22,8 @@ from goodword.core.client_address import client_address
 # login, or a server on a Unix socket without a trusted proxy configured) is
 # counted under this one address rather than refused.
 UNKNOWN_ADDRESS = "0.0.0.0"
+
+logger = logging.getLogger(__name__)
 
 
 def user_display(user) -> str:
@@ -48,3 +53,12 @@ class AccountAdapter(DefaultAccountAdapter):
                     raise PermissionDenied(str(refused)) from None  # rolls the new account back
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # A mail server that is down must not turn a reset or sign-up page into an error page:
+        # the person is told to check their inbox either way, and the operator reads this log line.
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException) as error:
+            logger.warning("Account mail %s could not send: %s", template_prefix.rsplit("/", 1)[-1],
+                           type(error).__name__)
