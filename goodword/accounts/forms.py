@@ -37,6 +37,7 @@ class SignupForm(AllauthSignupForm):
     """allauth's sign-up form; opened through an invitation, the email is the invited one, shown locked."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # as every form of the app
         super().__init__(*args, **kwargs)
         from goodword.accounts.services import pending_invitation
 
