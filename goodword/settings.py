@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goodword.core.context_processors.navigation",
+                "goodword.accounts.context_processors.signup",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },

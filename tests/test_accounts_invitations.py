@@ -146,3 +146,11 @@ def test_staff_invite_from_the_admin_and_see_the_link_once(hosted, client, djang
     assert len(mail.outbox) == 1 and "Staff" not in mail.outbox[0].subject
     again = client.post("/admin/accounts/invitation/add/", {"email": "staff@example.org", "days": "7"})
     assert again.status_code == 200 and "already has an account" in again.content.decode()
+
+
+def test_the_sign_in_page_offers_sign_up_only_when_it_is_open(hosted, client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "made from an invitation link" in page and 'href="/accounts/signup/"' not in page
+    hosted.GOODWORD_OPEN_SIGNUP = True
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/signup/"' in page
