@@ -45,6 +45,10 @@ def test_deleting_an_account_removes_exactly_its_rows_and_no_one_elses(hosted):
     bob_references = set(Reference.objects.for_user(bob).values_list("pk", flat=True))
     before = row_counts()
 
+    # The password is asked again before the page opens.
+    asked = alice_browser.get("/accounts/account/delete/")
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    assert alice_browser.post(asked["Location"], {"password": PASSWORD})["Location"] == "/accounts/account/delete/"
     page = alice_browser.get("/accounts/account/delete/")
     assert page.status_code == 200 and "cannot be undone" in page.content.decode()
     refused = alice_browser.post("/accounts/account/delete/", {"email": "bob@example.org"})

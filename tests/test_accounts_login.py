@@ -150,3 +150,13 @@ def test_the_session_list_records_the_socket_peer_not_a_forged_forwarded_header(
     client = Client(REMOTE_ADDR="192.0.2.5")
     log_in(client, "casey@example.org", HTTP_X_FORWARDED_FOR="6.6.6.6")
     assert UserSession.objects.get(user=user).ip == "192.0.2.5"
+
+
+def test_staff_sign_in_to_the_admin_through_the_rate_limited_form(hosted, client, django_user_model):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    staff = make_account("staff@example.org")
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    assert log_in(client, "staff@example.org").status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -85,6 +86,12 @@ def account(request):
 def delete_account(request):
     """Delete the account and everything it owns, once the person types their email address."""
     hosted_only(request)
+    return confirm_and_delete(request)
+
+
+# A stolen session alone cannot delete an account: the password (or a second factor) is asked again first.
+@reauthentication_required
+def confirm_and_delete(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.delete_account(request.user)
