@@ -37,6 +37,8 @@ def invite(email, days, send):
             click.echo(f"The email could not be sent ({error}); give them the link yourself.", err=True)
         else:
             click.echo(f"Mailed to {invitation.email}.", err=True)
-    click.echo(f"Invitation for {invitation.email}, valid until {invitation.expires_at:%Y-%m-%d %H:%M %Z} "
+    from django.utils.timezone import localtime
+
+    click.echo(f"Invitation for {invitation.email}, valid until {localtime(invitation.expires_at):%Y-%m-%d %H:%M %Z} "
                "(shown once, not stored):")
     click.echo(link)
