@@ -160,3 +160,13 @@ def test_staff_sign_in_to_the_admin_through_the_rate_limited_form(hosted, client
     staff.save()
     assert log_in(client, "staff@example.org").status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_past_the_limit_per_address_the_sign_in_page_answers_429_with_a_plain_explanation(hosted):
+    client = Client(REMOTE_ADDR="203.0.113.50")
+    responses = [log_in(client, f"user{n}@example.org", "guess") for n in range(31)]
+    assert [r.status_code for r in responses[:10]] == [200] * 10
+    page = responses[-1]
+    assert page.status_code == 429
+    assert "Too many attempts from here" in page.content.decode()
+    assert '<a class="skip-link"' in page.content.decode()  # the app's own layout
