@@ -120,7 +120,7 @@ def invitation_for_token(token: str) -> Invitation:
         raise InvitationRefused("This invitation has already been used to make an account. "
                                 "If that was you, sign in; otherwise ask for a new invitation.")
     if invitation.expires_at <= timezone.now():
-        raise InvitationRefused(f"This invitation expired on {invitation.expires_at:%d %B %Y}. "
+        raise InvitationRefused(f"This invitation expired on {timezone.localtime(invitation.expires_at):%d %B %Y}. "
                                 "Ask whoever invited you for a new one.")
     return invitation
 
