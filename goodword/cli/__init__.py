@@ -25,6 +25,7 @@ COMMANDS = {
     "log": ("goodword.cli.log", "log", "Log something that happened with a reference."),
     "draft": ("goodword.cli.draft", "draft", "Draft a message to a reference: heads-up, letter, thanks…"),
     "send": ("goodword.cli.send", "send", "Send a draft file through the outbox, once."),
+    "invite": ("goodword.cli.invite", "invite", "Invite someone to make an account (hosted mode)."),
     "worker": ("goodword.cli.worker", "worker", "Send queued email and webhooks (hosted setups)."),
     "due": ("goodword.cli.due", "due", "What you owe your references, worst first."),
     "sheet": ("goodword.cli.sheet", "sheet", "The reference sheet for an opportunity: PDF, .docx or HTML."),

@@ -43,6 +43,7 @@ class Config:
     mailer: dict
     public_url: str
     daily_backup: bool = True
+    open_signup: bool = False
 
     @property
     def hosted(self) -> bool:
@@ -333,4 +334,6 @@ def load(env: dict | None = None) -> Config:
         mailer=parse_smtp_url(env.get("GOODWORD_SMTP_URL")),
         public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
         daily_backup=parse_bool("GOODWORD_DAILY_BACKUP", env.get("GOODWORD_DAILY_BACKUP"), default=True),
+        # Hosted mode only: anyone may make an account, not only people holding an invitation.
+        open_signup=parse_bool("GOODWORD_OPEN_SIGNUP", env.get("GOODWORD_OPEN_SIGNUP"), default=False),
     )

@@ -62,6 +62,7 @@ EXPORTED = (
 
 NOT_EXPORTED = {
     "accounts.LoginToken": "a sign-in secret that expires in minutes",
+    "accounts.Invitation": "a single-use sign-up link the instance issued, not the account's own data",
     "reminders.FeedToken": "a calendar-feed secret: make a new feed link after a restore",
     "reminders.DigestDay": "the record of which digests were sent, machinery of the digest worker",
     "portal.PortalLink": "a live secret given to a reference: issue new links after a restore",
