@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "goodword.reminders",
     "goodword.sheets",
     "goodword.transfer",
+    "goodword.centres",
 ]
 
 MIDDLEWARE = [
