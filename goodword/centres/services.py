@@ -25,7 +25,7 @@ from goodword.centres.models import Access, Assignment, Centre, Membership, Nudg
 from goodword.courtesy import summary
 from goodword.courtesy.facts import Severity
 from goodword.courtesy.models import LedgerSummary
-from goodword.lib.vocabulary import STAGES
+from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, STAGES
 
 NUDGES_SHOWING_PER_COACH = 3  # unanswered nudges from one coach to one candidate, at most
 # Candidates whose kept debts are out of date get a fresh count while the cohort
@@ -280,7 +280,8 @@ def cohort(coach) -> list[CohortRow]:
     from goodword.opportunities.models import Opportunity
     from goodword.timeline.models import Event
 
-    latest = Event.objects.filter(owner=OuterRef("user_id")).order_by("-occurred_at").values("occurred_at")[:1]
+    latest = (Event.objects.filter(owner=OuterRef("user_id")).order_by(*LATEST_MOMENT_FIRST)
+              .values("occurred_at")[:1])
     members = list(Membership.objects.candidates_of(coach).select_related("user", "centre")
                    .annotate(last_logged=Subquery(latest)).order_by("user_id"))
     user_ids = [member.user_id for member in members]
