@@ -28,22 +28,22 @@ def cohort(request):
     return render(request, "centres/cohort.html", {"rows": services.cohort(request.user)})
 
 
-def _candidate_page(request, pk, template, context, what, label=""):
-    membership = context["membership"]
-    services.record_access(request.user, membership, what, label)
+def _candidate_page(request, template, context, what, label=""):
+    """Record the look, then show it: a page rendered is a page seen."""
+    services.record_access(request.user, context["membership"], what, label)
     return render(request, template, context)
 
 
 def candidate(request, pk):
     membership = services.coach_candidate(request.user, pk)
     context = {"membership": membership, "nudge_form": NudgeForm(), **reads.overview(membership)}
-    return _candidate_page(request, pk, "centres/candidate.html", context, Access.What.OVERVIEW)
+    return _candidate_page(request, "centres/candidate.html", context, Access.What.OVERVIEW)
 
 
 def reference(request, pk, ref):
     membership = services.coach_candidate(request.user, pk)
     context = {"membership": membership, **reads.reference(membership, ref)}
-    return _candidate_page(request, pk, "centres/reference.html", context, Access.What.REFERENCE,
+    return _candidate_page(request, "centres/reference.html", context, Access.What.REFERENCE,
                            context["reference"].name)
 
 
@@ -51,7 +51,7 @@ def opportunity(request, pk, job):
     membership = services.coach_candidate(request.user, pk)
     context = {"membership": membership, **reads.opportunity(membership, job)}
     found = context["opportunity"]
-    return _candidate_page(request, pk, "centres/opportunity.html", context, Access.What.OPPORTUNITY,
+    return _candidate_page(request, "centres/opportunity.html", context, Access.What.OPPORTUNITY,
                            f"{found.role} at {found.company}")
 
 
