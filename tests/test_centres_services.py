@@ -150,3 +150,19 @@ def test_create_centre_makes_a_slug_and_refuses_a_taken_one(db):
         make_centre("Northfield  careers")
     with pytest.raises(ValidationError, match="letter or digit"):
         make_centre("!!!")
+
+
+def test_the_django_admin_lists_centre_models_and_refuses_a_cross_centre_assignment(client, centre, alice, bob):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "a long admin password")
+    client.force_login(root)
+    candidate = services.add_member(centre, alice, "candidate")
+    coach = services.add_member(make_centre("Elsewhere"), bob, "coach")
+    services.record_access(bob, candidate, "overview")
+    for model in ("centre", "membership", "assignment", "seat", "access"):
+        assert client.get(reverse(f"admin:centres_{model}_changelist")).status_code == 200
+    response = client.post(reverse("admin:centres_assignment_add"), {"candidate": candidate.pk, "coach": coach.pk})
+    assert response.status_code == 200 and "different centres" in response.content.decode()
+    assert not Assignment.objects.exists()

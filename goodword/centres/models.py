@@ -7,6 +7,7 @@ hand.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -112,6 +113,14 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.candidate.user} coached by {self.coach.user}"
+
+    def clean(self):
+        # services.assign checks this too; here it also guards the Django admin, where both are picked by id.
+        if self.coach_id and self.candidate_id:
+            if self.coach.role != Role.COACH or self.candidate.role != Role.CANDIDATE:
+                raise ValidationError("Assign a candidate membership to a coach membership.")
+            if self.coach.centre_id != self.candidate.centre_id:
+                raise ValidationError("The candidate and the coach are in different centres.")
 
 
 class Seat(models.Model):
