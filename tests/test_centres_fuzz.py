@@ -3,7 +3,6 @@ fuzz test (tests/test_fuzz_web.py) visits the centre URLs as people with no
 centre; here the coach, the admin and the candidate fill the forms with its
 hostile values."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
