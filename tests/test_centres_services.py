@@ -166,3 +166,22 @@ def test_the_django_admin_lists_centre_models_and_refuses_a_cross_centre_assignm
     response = client.post(reverse("admin:centres_assignment_add"), {"candidate": candidate.pk, "coach": coach.pk})
     assert response.status_code == 200 and "different centres" in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_for_coach_reaches_the_rows_of_assigned_candidates_only(centre, alice, bob):
+    from goodword.opportunities.models import Opportunity
+    from goodword.references.models import Reference
+    from tests.factories.opportunities import make_opportunity
+    from tests.factories.references import make_reference
+
+    alices = services.add_member(centre, alice, "candidate")
+    services.add_member(centre, bob, "candidate")
+    carol = make_coach_of(centre, "carol", alices).user
+    mine, theirs = make_reference(alice, name="Dana"), make_reference(bob, name="Sam")
+    make_opportunity(alice, stage="offer")
+    assert list(Reference.objects.for_coach(carol)) == [mine]
+    assert list(Reference.objects.for_coach(carol, alice.pk)) == [mine]
+    assert not Reference.objects.for_coach(carol, bob.pk).exists()
+    assert not Reference.objects.for_coach(alice).exists()  # a candidate coaches nobody
+    assert [o.stage for o in Opportunity.objects.for_coach(carol)] == ["offer"]
+    assert theirs not in Reference.objects.for_coach(carol)

@@ -1,7 +1,9 @@
 """What a coach reads of one assigned candidate, read-only, in a fixed number of queries.
 
-Built from the candidate's own read code (the kept ledger, the slate states,
-the stage history) but returned as plain values: the coach's pages link only
+Every row comes through `for_coach(coach, candidate)` (goodword/core/models.py):
+rows of a candidate assigned to this coach, or none. Built from the candidate's
+own read code (the kept ledger, the slate states, the stage history) but
+returned as plain values: the coach's pages link only
 to coach URLs, and leave out what is not theirs to see (docs/centres.md):
 private notes, event notes, drafts, the outbox, portal and employer links,
 SMTP settings, and the references' contact details unless the candidate
@@ -54,9 +56,9 @@ def _urls(membership: Membership):
     return reference_url, opportunity_url
 
 
-def overview(membership: Membership) -> dict:
+def overview(coach, membership: Membership) -> dict:
     """The candidate's ledger (grouped, worst first), references and applications."""
-    user = membership.user
+    user, candidate = membership.user, membership.user_id
     debts, today = open_debts(user)
     reference_url, opportunity_url = _urls(membership)
     groups = []
@@ -74,22 +76,22 @@ def overview(membership: Membership) -> dict:
                        "url": opportunity_url(group.opportunity_id) or reference_url(group.reference_id)})
     references = [
         {"reference": reference, "url": reference_url(reference.pk)}
-        for reference in Reference.objects.for_user(user).annotate(listed=Count("listings")).only(
+        for reference in Reference.objects.for_coach(coach, candidate).annotate(listed=Count("listings")).only(
             "id", "name", "title", "organisation", "relationship", "status")
     ]
     opportunities = [
         {"opportunity": opportunity, "url": opportunity_url(opportunity.pk)}
-        for opportunity in Opportunity.objects.for_user(user).annotate(slate_size=Count("listings")).only(
-            "id", "company", "role", "references_wanted", "created_at")
+        for opportunity in Opportunity.objects.for_coach(coach, candidate)
+        .annotate(slate_size=Count("listings")).only("id", "company", "role", "references_wanted", "created_at")
     ]
     return {"groups": groups, "open_count": len(debts), "today": today,
             "references": references, "opportunities": opportunities}
 
 
-def reference(membership: Membership, reference_id: int) -> dict:
+def reference(coach, membership: Membership, reference_id: int) -> dict:
     """One of the candidate's references: who, where they stand on each slate, the
     timeline's kinds and dates (not its notes); contacts only if shared."""
-    found = Reference.objects.for_user(membership.user).filter(pk=reference_id).first()
+    found = Reference.objects.for_coach(coach, membership.user_id).filter(pk=reference_id).first()
     if found is None:
         raise Http404("No such reference.")
     reference_url, opportunity_url = _urls(membership)
@@ -97,7 +99,7 @@ def reference(membership: Membership, reference_id: int) -> dict:
         {"opportunity": row.opportunity, "state": state_label(state), "url": opportunity_url(row.opportunity_id)}
         for row, state in reference_listings_with_states(found)
     ]
-    events = list(Event.objects.for_user(membership.user).filter(reference=found)
+    events = list(Event.objects.for_coach(coach, membership.user_id).filter(reference=found)
                   .select_related("opportunity").only("kind", "channel", "occurred_at", "opportunity__company",
                                                       "opportunity__role", "reference_id")[:EVENTS_SHOWN])
     return {
@@ -108,9 +110,9 @@ def reference(membership: Membership, reference_id: int) -> dict:
     }
 
 
-def opportunity(membership: Membership, opportunity_id: int) -> dict:
+def opportunity(coach, membership: Membership, opportunity_id: int) -> dict:
     """One application: its stage history, interviews (when and how) and slate with states."""
-    found = Opportunity.objects.for_user(membership.user).filter(pk=opportunity_id).first()
+    found = Opportunity.objects.for_coach(coach, membership.user_id).filter(pk=opportunity_id).first()
     if found is None:
         raise Http404("No such opportunity.")
     reference_url, _ = _urls(membership)

@@ -299,8 +299,7 @@ def cohort(coach) -> list[CohortRow]:
         debts, today = open_debts(member.user)
         refreshed[member.user_id] = (debts, today)
     stage_counts: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
-    for owner_id, stage in Opportunity.objects.filter(owner_id__in=user_ids).with_stage().values_list(
-            "owner_id", "stage"):
+    for owner_id, stage in Opportunity.objects.for_coach(coach).values_list("owner_id", "stage"):
         stage_counts[owner_id][stage] += 1
     rows = []
     for member in members:

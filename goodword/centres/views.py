@@ -36,20 +36,20 @@ def _candidate_page(request, template, context, what, label=""):
 
 def candidate(request, pk):
     membership = services.coach_candidate(request.user, pk)
-    context = {"membership": membership, "nudge_form": NudgeForm(), **reads.overview(membership)}
+    context = {"membership": membership, "nudge_form": NudgeForm(), **reads.overview(request.user, membership)}
     return _candidate_page(request, "centres/candidate.html", context, Access.What.OVERVIEW)
 
 
 def reference(request, pk, ref):
     membership = services.coach_candidate(request.user, pk)
-    context = {"membership": membership, **reads.reference(membership, ref)}
+    context = {"membership": membership, **reads.reference(request.user, membership, ref)}
     return _candidate_page(request, "centres/reference.html", context, Access.What.REFERENCE,
                            context["reference"].name)
 
 
 def opportunity(request, pk, job):
     membership = services.coach_candidate(request.user, pk)
-    context = {"membership": membership, **reads.opportunity(membership, job)}
+    context = {"membership": membership, **reads.opportunity(request.user, membership, job)}
     found = context["opportunity"]
     return _candidate_page(request, "centres/opportunity.html", context, Access.What.OPPORTUNITY,
                            f"{found.role} at {found.company}")
