@@ -31,7 +31,7 @@ NUDGES_SHOWING_PER_COACH = 3  # unanswered nudges from one coach to one candidat
 # Candidates whose kept debts are out of date get a fresh count while the cohort
 # page is built, this many per visit (the worst-stale first): the page's cost stays
 # bounded whatever the cohort's size; the others show their last count and its day.
-COHORT_REFRESH_PER_VISIT = 5
+COHORT_REFRESH_PER_VISIT = 2
 
 
 # --- Centres, members, seats ---------------------------------------------------------------
