@@ -104,7 +104,9 @@ def test_a_candidate_who_leaves_is_out_of_reach_and_keeps_the_record_of_looks(ce
     alices = services.add_member(centre, alice, "candidate")
     carol = make_coach_of(centre, "carol", alices).user
     services.record_access(carol, alices, "overview")
+    services.nudge(carol, alices, "Dana hasn't heard from you")
     assert services.leave(alice) == centre
+    assert services.showing_nudges(alice) == []
     assert not Membership.objects.candidates_of(carol).exists()
     assert not Assignment.objects.exists()
     assert Access.objects.for_user(alice).count() == 1

@@ -198,6 +198,16 @@ def remove_member(admin, centre: Centre, membership_id: int) -> int:
     if membership.role == Role.ADMIN and not Membership.objects.filter(
             centre=centre, role=Role.ADMIN).exclude(pk=membership.pk).exists():
         raise ValidationError("That is the centre's last admin; add another admin first.")
+    return _end_membership(membership)
+
+
+@transaction.atomic
+def _end_membership(membership: Membership) -> int:
+    """Delete the membership (its assignments go with it); a candidate's nudges
+    from that centre stop showing, since nobody there follows them any more."""
+    if membership.role == Role.CANDIDATE:
+        Nudge.objects.for_user(membership.user_id).showing().filter(centre_id=membership.centre_id).update(
+            dismissed_at=timezone.now())
     deleted, _ = membership.delete()
     return deleted
 
@@ -208,7 +218,7 @@ def leave(user) -> Centre | None:
     membership = Membership.objects.for_user(user).candidates().select_related("centre").first()
     if membership is None:
         return None
-    membership.delete()
+    _end_membership(membership)
     return membership.centre
 
 
