@@ -33,8 +33,18 @@ def test_invite_keeps_a_seat_or_seats_an_existing_account_at_once(run, monkeypat
     assert Seat.objects.get().email == "fresh@example.com" and sent == ["fresh@example.com"]
     make_user("carol")
     result = run("centre", "invite", "carol@example.com", "--role", "coach", "--centre", "northfield-careers")
-    assert "is now a coach" in result.output
+    assert "Invited carol@example.com" in result.output  # her email is not verified: she takes it on sign-in
+    assert not Membership.objects.filter(user__username="carol").exists()
+
+
+def test_add_puts_an_existing_account_in_the_centre(run):
+    make_centre()
+    make_user("carol")
+    result = run("centre", "add", "carol", "--role", "coach", "--centre", "northfield-careers")
+    assert result.exit_code == 0 and "carol is now a coach of Northfield Careers" in result.output
     assert Membership.objects.get(user__username="carol").role == "coach"
+    assert "No account is nobody" in run("centre", "add", "nobody", "--role", "coach", "--centre",
+                                          "northfield-careers").output
 
 
 def test_invite_says_what_is_wrong(run):
@@ -86,5 +96,5 @@ def test_help_has_examples_and_imports_no_django():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Examples:" in result.stdout and "goodword centre assign" in result.stdout
-    for command in ("create", "invite", "assign", "leave"):
+    for command in ("create", "invite", "add", "assign", "leave"):
         assert "Examples:" in centre_cli.centre.commands[command].epilog

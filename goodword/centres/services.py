@@ -103,34 +103,37 @@ def _send_invitation(centre: Centre, email: str, role: str, by) -> None:
 
 
 def verified_emails(user) -> list[str]:
-    """The addresses `user` has proven to own, lower-cased.
+    """The addresses `user` has proven to own, lower-cased: django-allauth's
+    verified EmailAddress rows. Without allauth none: an account's own email is
+    typed by its owner (accounts:profile) and proves nothing, and a seat may be
+    an admin's."""
+    if not apps.is_installed("allauth.account"):
+        return []
+    from allauth.account.models import EmailAddress
 
-    With django-allauth installed, its verified EmailAddress rows; without it
-    (local mode, or accounts an operator made), the account's own email, which
-    only an operator could set.
-    """
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress
-
-        return [email.lower() for email in
-                EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
-    return [user.email.lower()] if user.email else []
+    return [email.lower() for email in
+            EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
 
 
 def _verified_owner(email: str):
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress
+    """The account that verified `email`, if any (see verified_emails)."""
+    if not apps.is_installed("allauth.account"):
+        return None
+    from allauth.account.models import EmailAddress
 
-        row = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
-        return row.user if row else None
-    return get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+    row = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    return row.user if row else None
 
 
-def claim_seats(user) -> list[Membership]:
-    """Turn the seats kept for `user`'s verified addresses into memberships (on
-    sign-up, and on every sign-in: one query when there is none). A candidate
-    seat waits while the user is a candidate of another centre."""
-    emails = verified_emails(user)
+def claim_seats(user, verified: list[str] | None = None) -> list[Membership]:
+    """Turn the seats kept for `user`'s verified addresses into memberships.
+
+    Called on sign-up and on every sign-in (one query when there is no seat);
+    `verified` names the addresses the caller has just seen verified (the
+    sign-up flow), else verified_emails(user) is asked. A candidate seat waits
+    while the user is a candidate of another centre.
+    """
+    emails = sorted({email.strip().lower() for email in verified}) if verified is not None else verified_emails(user)
     if not emails:
         return []
     joined = []

@@ -1,6 +1,6 @@
 """`goodword centre`: run a career centre from the command line (docs/centres.md).
 
-create, invite and assign are the operator's: they act on the database, for no
+create, invite, add and assign are the operator's: they act on the database, for no
 signed-in user. leave is the candidate's own, as the CLI user.
 """
 
@@ -18,12 +18,13 @@ Examples:
   goodword centre invite dana@example.edu --role admin --centre northfield-careers
   goodword centre invite coach@example.edu --role coach --centre northfield-careers
   goodword centre invite sam@example.edu --role candidate --centre northfield-careers
+  goodword centre add sam --role candidate --centre northfield-careers   (an account you made)
   goodword centre assign sam@example.edu --coach coach@example.edu
   goodword centre leave                  (as the candidate: your coaches stop seeing your data)
 """
 )
 def centre():
-    """Career centres: create one, invite its people, assign candidates to coaches, leave."""
+    """Career centres: create one, invite or add its people, assign candidates to coaches, leave."""
 
 
 def _setup():
@@ -89,6 +90,38 @@ def invite(email, role, slug):
     joined = Membership.objects.filter(centre=found, role=role, user__email__iexact=seat.email).exists()
     click.echo(f"{seat.email} is now a {role} of {found.name}." if joined
                else f"Invited {seat.email} as {role} of {found.name}; the seat is theirs once they sign in.")
+
+
+@centre.command(epilog="""\b
+Examples:
+  goodword centre add sam --role candidate --centre northfield-careers
+  goodword centre add coach@example.edu --role coach --centre northfield-careers
+
+\b
+For accounts you made yourself (an operator's `createsuperuser` or the admin):
+the invited person's own sign-in takes a seat only by an address they verified.
+""")
+@click.argument("account")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What they will be in the centre.")
+@click.option("--centre", "slug", required=True, help="The centre's slug.")
+def add(account, role, slug):
+    """Put an existing ACCOUNT (username or email) in the centre now, vouched for by you."""
+    _setup()
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from goodword.centres import services
+    from goodword.centres.models import Centre
+
+    found = Centre.objects.filter(slug=slug.strip().lower()).first()
+    if found is None:
+        raise click.ClickException(f"No centre has the slug {slug}; `goodword centre create NAME` makes one.")
+    users = list(get_user_model().objects.filter(Q(username=account) | Q(email__iexact=account.strip()))[:2])
+    if len(users) != 1:
+        raise click.ClickException(f"{'No' if not users else 'More than one'} account is {account}; "
+                                   "give the username.")
+    services.add_member(found, users[0], role)
+    click.echo(f"{users[0].get_username()} is now a {role} of {found.name}.")
 
 
 @centre.command(epilog="""\b
