@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "goodword.sheets",
     "goodword.transfer",
     "goodword.webhooks",
+    "goodword.centres",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("k/", include(standing_patterns)),
     path("transfer/", include("goodword.transfer.urls")),
     path("settings/webhooks/", include("goodword.webhooks.urls")),
+    path("centre/", include("goodword.centres.urls")),
     path("admin/", admin.site.urls),
 ]

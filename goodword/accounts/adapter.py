@@ -54,6 +54,19 @@ class AccountAdapter(DefaultAccountAdapter):
         request.session.pop(INVITATION_SESSION_KEY, None)
         return user
 
+    def login(self, request, user):
+        super().login(request, user)
+        # A centre's seat kept for this verified address becomes a membership (one query when none waits).
+        from goodword.centres.services import claim_seats
+
+        claim_seats(user)
+
+    def confirm_email(self, request, email_address):
+        super().confirm_email(request, email_address)
+        from goodword.centres.services import claim_seats
+
+        claim_seats(email_address.user)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # A mail server that is down must not turn a reset or sign-up page into an error page:
         # the person is told to check their inbox either way, and the operator reads this log line.

@@ -36,6 +36,7 @@ COMMANDS = {
     "backup": ("goodword.cli.transfer", "backup", "Back up the database (safe while Goodword runs)."),
     "restore": ("goodword.cli.transfer", "restore", "Restore the database from a backup file."),
     "webhook": ("goodword.cli.webhook", "webhook", "Signed requests to your own systems: add, list, test, remove."),
+    "centre": ("goodword.cli.centre", "centre", "Career centres: create, invite, add, assign a coach, leave."),
 }
 
 

@@ -8,3 +8,13 @@ class OwnedQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return self.filter(**{self.owner_path: user})
+
+    def for_coach(self, coach, candidate=None):
+        """Rows of the candidates assigned to `coach` (goodword.centres), or of the one
+        `candidate` (a user id) among them: what a coach's read-only pages fetch through."""
+        from goodword.centres.models import Membership
+
+        assigned = Membership.objects.candidates_of(coach)
+        if candidate is not None:
+            assigned = assigned.filter(user_id=candidate)
+        return self.filter(**{f"{self.owner_path}__in": assigned.values("user_id")})

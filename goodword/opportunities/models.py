@@ -51,6 +51,9 @@ class OpportunityQuerySet(OwnedQuerySet):
     def for_user(self, user):
         return super().for_user(user).with_stage()
 
+    def for_coach(self, coach, candidate=None):
+        return super().for_coach(coach, candidate).with_stage()
+
 
 class Opportunity(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="opportunities")

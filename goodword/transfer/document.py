@@ -79,6 +79,13 @@ NOT_EXPORTED = {
     # Known gaps (docs/export.md): both hold more than rows of text.
     "sheets.Sheet": "its choices name references by database id; after a restore the sheet follows the slate",
     "sheets.Letter": "an uploaded PDF in the media folder, not in the document; the letter's events are exported",
+    # A centre's records (docs/centres.md) belong to the centre's arrangement, not to one person's search:
+    # importing them elsewhere would grant access the other instance never gave.
+    "centres.Membership": "access granted by a centre on this instance; the centre's admins grant it again",
+    "centres.Assignment": "which coach may read whom, decided by the centre's admins on this instance",
+    "centres.Seat": "an invitation waiting for someone to sign up; the centre's, not the candidate's",
+    "centres.Access": "the centre's audit record of coaches' looks, kept on the instance where they happened",
+    "centres.Nudge": "a coach's passing word on the dashboard, meaningful only inside the centre",
 }
 
 
