@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from goodword.accounts.forms import ProfileForm
@@ -77,3 +81,21 @@ def settings_hub(request):
     return render(request, "core/settings.html", {
         "profile_form": form, "show_backups": local, "last_backup": last_backup() if local else None,
     })
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 "ok" when the database answers, else 503; with ?worker=1, 503 also when no worker has
+    recorded a heartbeat lately. Plain text, no data, no sign-in, no session (goodword/core/health.py)."""
+    from goodword.core import health
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse("GET or HEAD only.\n", status=405, content_type="text/plain; charset=utf-8")
+    if not health.database_answers():
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain; charset=utf-8")
+    if request.GET.get("worker") and health.worker_stalled():
+        minutes = settings.GOODWORD_WORKER_STALL_MINUTES
+        return HttpResponse(f"worker stalled: no heartbeat for {minutes} minutes\n", status=503,
+                            content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

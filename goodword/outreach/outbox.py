@@ -543,10 +543,12 @@ def drain(limit: int | None = None) -> dict[str, int]:
     return Worker().drain(limit)
 
 
-def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, periodic=(), period: float = 60.0) -> None:
+def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, periodic=(), period: float = 60.0,
+               heartbeat=None) -> None:
     """Loop until stop is set: drain, run each `periodic` job once a `period`, wait for a nudge.
 
-    The periodic jobs (daily digests, portal notices) are passed in rather than
+    The periodic jobs (daily digests, portal notices) and the `heartbeat` (called
+    once a turn; `goodword worker` records it for /healthz) are passed in rather than
     imported so that the outbox does not depend on the apps that use it.
     """
     import time
@@ -556,6 +558,8 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
     while not stop.is_set():
         close_old_connections()
         try:
+            if heartbeat is not None:
+                heartbeat()
             worker.drain(stop=stop)
         except Exception:
             log.exception("outbox worker: drain failed; trying again shortly")
