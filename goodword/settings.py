@@ -17,8 +17,6 @@ GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
 # The reverse proxy (goodword/core/client_address.py): who may say which client and which scheme a request had.
 GOODWORD_TRUSTED_PROXIES = CONFIG.trusted_proxies
 GOODWORD_PROXY_HOPS = CONFIG.proxy_hops
-# A worker that has not recorded a heartbeat for this long is reported stalled by /healthz?worker=1.
-GOODWORD_WORKER_STALL_MINUTES = 5
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug

@@ -55,7 +55,12 @@ def is_trusted_proxy(address) -> bool:
 
 
 def peer_is_trusted(request) -> bool:
-    return is_trusted_proxy(request.META.get("REMOTE_ADDR", ""))
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not peer:
+        # A Unix socket has no peer address: only local processes that may open the socket
+        # (the proxy) reach it, so it counts as the proxy when one is configured.
+        return bool(settings.GOODWORD_TRUSTED_PROXIES or settings.GOODWORD_PROXY_HOPS)
+    return is_trusted_proxy(peer)
 
 
 def client_address(request) -> str:

@@ -3,7 +3,7 @@
 Kept plain on purpose: a load balancer asks /healthz (the database only, so a
 stalled worker never takes the web pages out of rotation); monitoring asks
 /healthz?worker=1, which also wants a `goodword worker` heartbeat younger
-than settings.GOODWORD_WORKER_STALL_MINUTES.
+than STALL_MINUTES (a worker writes one every HEARTBEAT_SECONDS).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import os
 import socket
 import time
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from goodword.core.models import WorkerHeartbeat
 
 HEARTBEAT_SECONDS = 30
+STALL_MINUTES = 5  # ten missed heartbeats; a drain of a long queue beats between turns of its loop
 FORGET_AFTER = dt.timedelta(days=1)  # rows of processes gone for a day are removed
 
 
@@ -41,7 +41,7 @@ def last_heartbeat() -> dt.datetime | None:
 def worker_stalled(now: dt.datetime | None = None) -> bool:
     """True when no worker process has recorded a heartbeat within the stall time."""
     last = last_heartbeat()
-    limit = dt.timedelta(minutes=settings.GOODWORD_WORKER_STALL_MINUTES)
+    limit = dt.timedelta(minutes=STALL_MINUTES)
     return last is None or (now or timezone.now()) - last > limit
 
 

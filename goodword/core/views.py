@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
@@ -95,7 +94,6 @@ def healthz(request):
     if not health.database_answers():
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain; charset=utf-8")
     if request.GET.get("worker") and health.worker_stalled():
-        minutes = settings.GOODWORD_WORKER_STALL_MINUTES
-        return HttpResponse(f"worker stalled: no heartbeat for {minutes} minutes\n", status=503,
+        return HttpResponse(f"worker stalled: no heartbeat for {health.STALL_MINUTES} minutes\n", status=503,
                             content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

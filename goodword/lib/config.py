@@ -297,12 +297,19 @@ def parse_public_url(raw: str | None) -> str:
 SMTP_TIMEOUT_SECONDS = 20
 
 
-def parse_smtp_url(raw: str | None) -> dict:
+def parse_smtp_url(raw: str | None, mode: str = "local") -> dict:
     """The instance's own mailer (digests without per-user SMTP, notices): a Django MAILERS entry.
 
-    Unset, mail is printed to the console, which suits one person on a laptop.
+    Unset, mail is printed to the console, which suits one person on a laptop; a hosted
+    instance must send it (sign-up, password resets, digests), so there it is required.
     """
     if not raw:
+        if mode == "hosted":
+            raise ConfigError(
+                "GOODWORD_MODE=hosted needs GOODWORD_SMTP_URL (or GOODWORD_SMTP_URL_FILE): the instance's own mail "
+                "(invitations, password resets, digests) must reach people, not the console; "
+                "e.g. smtp://user:password@mail.example.org:587."
+            )
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
@@ -448,7 +455,7 @@ def load(env: dict | None = None) -> Config:
         time_zone=parse_time_zone(env.get("GOODWORD_TIME_ZONE")),
         cli_user=(env.get("GOODWORD_USER") or "me").strip() or "me",
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
-        mailer=parse_smtp_url(read_value_or_file(env, "GOODWORD_SMTP_URL")),
+        mailer=parse_smtp_url(read_value_or_file(env, "GOODWORD_SMTP_URL"), mode),
         public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
         daily_backup=parse_bool("GOODWORD_DAILY_BACKUP", env.get("GOODWORD_DAILY_BACKUP"), default=True),
         trusted_proxies=proxies,
