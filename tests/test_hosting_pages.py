@@ -84,6 +84,7 @@ def test_healthz_reports_a_stalled_worker_only_when_asked(client):
     response = client.get("/healthz?worker=1")
     assert response.status_code == 503 and b"worker stalled" in response.content
     assert client.get("/healthz").status_code == 200  # the load balancer's probe ignores the worker
+    assert client.get("/healthz?worker=yes").status_code == 400
     beat.stop()
     assert not WorkerHeartbeat.objects.exists()
 

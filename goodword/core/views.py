@@ -93,7 +93,11 @@ def healthz(request):
         return HttpResponse("GET or HEAD only.\n", status=405, content_type="text/plain; charset=utf-8")
     if not health.database_answers():
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain; charset=utf-8")
-    if request.GET.get("worker") and health.worker_stalled():
+    asked = request.GET.get("worker")
+    if asked not in (None, "1"):
+        return HttpResponse("worker=1 asks about the worker; nothing else is understood.\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    if asked == "1" and health.worker_stalled():
         return HttpResponse(f"worker stalled: no heartbeat for {health.STALL_MINUTES} minutes\n", status=503,
                             content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
