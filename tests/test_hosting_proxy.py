@@ -148,3 +148,48 @@ def test_behind_a_trusted_proxy_two_clients_are_throttled_separately(client, ali
     feed_token = reminders.issue_feed_token(alice)
     assert guess(client, "10.0.0.2", "198.51.100.23", path=reminders.feed_path(feed_token)).status_code == 200
     assert guess(client, "10.0.0.2", "203.0.113.66", path=reminders.feed_path(feed_token)).status_code == 429
+
+
+def test_goodword_serve_gives_waitress_the_proxy_it_may_trust(settings):
+    import click
+
+    from goodword.cli.serve import waitress_proxy_options
+
+    settings.GOODWORD_TRUSTED_PROXIES, settings.GOODWORD_PROXY_HOPS = (), 0
+    assert waitress_proxy_options(settings) == {}  # local mode: X-Forwarded-* from anyone are ignored
+    settings.GOODWORD_TRUSTED_PROXIES = (ipaddress.ip_network("127.0.0.1/32"),)
+    options = waitress_proxy_options(settings)
+    assert options["trusted_proxy"] == "127.0.0.1" and options["trusted_proxy_count"] == 1
+    assert options["trusted_proxy_headers"] == {"x-forwarded-for", "x-forwarded-proto"}
+    assert options["clear_untrusted_proxy_headers"] is True
+    settings.GOODWORD_TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/24"),)
+    with pytest.raises(click.ClickException, match="run gunicorn"):
+        waitress_proxy_options(settings)
+    settings.GOODWORD_TRUSTED_PROXIES, settings.GOODWORD_PROXY_HOPS = (), 2
+    assert waitress_proxy_options(settings)["trusted_proxy"] == "*"
+    assert waitress_proxy_options(settings)["trusted_proxy_count"] == 2
+
+
+def test_waitress_behind_its_proxy_reports_https_and_the_client(settings):
+    """waitress's own middleware, with the options serve passes, then Django: the scheme and client it sees."""
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    from goodword.cli.serve import waitress_proxy_options
+
+    settings.GOODWORD_TRUSTED_PROXIES, settings.GOODWORD_PROXY_HOPS = (ipaddress.ip_network("127.0.0.1/32"),), 0
+    options = waitress_proxy_options(settings)
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(scheme=environ["wsgi.url_scheme"], peer=environ["REMOTE_ADDR"],
+                    client=client_address(RequestFactory().generic("GET", "/", **{
+                        k: v for k, v in environ.items() if k.startswith(("HTTP_", "REMOTE_"))})))
+        return []
+
+    wrapped = proxy_headers_middleware(app, options["trusted_proxy"], options["trusted_proxy_count"],
+                                       options["trusted_proxy_headers"], options["clear_untrusted_proxy_headers"])
+    base = {"wsgi.url_scheme": "http", "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
+    wrapped(base | {"REMOTE_ADDR": "127.0.0.1"}, None)
+    assert seen == {"scheme": "https", "peer": "203.0.113.9", "client": "203.0.113.9"}
+    wrapped(base | {"REMOTE_ADDR": "198.51.100.7"}, None)  # not the proxy: its headers are dropped
+    assert seen == {"scheme": "http", "peer": "198.51.100.7", "client": "198.51.100.7"}
