@@ -19,7 +19,7 @@ from django.utils import timezone
 from goodword.core.models import WorkerHeartbeat
 
 HEARTBEAT_SECONDS = 30
-STALL_MINUTES = 5  # ten missed heartbeats; a drain of a long queue beats between turns of its loop
+STALL_MINUTES = 5  # ten missed heartbeats; a long queue is sent ten messages a turn, a beat between turns
 FORGET_AFTER = dt.timedelta(days=1)  # rows of processes gone for a day are removed
 
 

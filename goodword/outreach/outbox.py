@@ -62,6 +62,7 @@ MAX_ATTEMPTS = 6
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=2)
 POLL_SECONDS = 5.0
+TURN_BATCH = 10  # messages per turn of run_worker's loop (each under SMTP_TIMEOUT_SECONDS)
 
 _wake = threading.Event()
 
@@ -557,10 +558,12 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
     last_periodic = float("-inf")
     while not stop.is_set():
         close_old_connections()
+        sent = 0
         try:
             if heartbeat is not None:
                 heartbeat()
-            worker.drain(stop=stop)
+            # A batch a turn: the heartbeat and the periodic jobs come round during a long queue too.
+            sent = sum(worker.drain(limit=TURN_BATCH, stop=stop).values())
         except Exception:
             log.exception("outbox worker: drain failed; trying again shortly")
         if periodic and time.monotonic() - last_periodic >= period:
@@ -570,8 +573,9 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
                     job()
                 except Exception:
                     log.exception("worker: periodic job %s failed", getattr(job, "__name__", job))
-        _wake.wait(poll_seconds)
-        _wake.clear()
+        if sent < TURN_BATCH:  # else more may be due: straight on
+            _wake.wait(poll_seconds)
+            _wake.clear()
     connection.close()  # this thread's own connection; it would otherwise linger
 
 
