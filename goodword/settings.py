@@ -14,6 +14,7 @@ GOODWORD_MODE = CONFIG.mode
 GOODWORD_CLI_USER = CONFIG.cli_user
 GOODWORD_PUBLIC_URL = CONFIG.public_url
 GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
+GOODWORD_OPEN_SIGNUP = CONFIG.open_signup
 # The reverse proxy (goodword/core/client_address.py): who may say which client and which scheme a request had.
 GOODWORD_TRUSTED_PROXIES = CONFIG.trusted_proxies
 GOODWORD_PROXY_HOPS = CONFIG.proxy_hops
@@ -29,7 +30,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's session list
     "django_htmx",
+    # Hosted-mode accounts (docs/accounts.md). Installed in both modes so that one
+    # set of migrations serves both; their pages are mounted only in hosted mode.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "goodword.core",
     "goodword.accounts",
     "goodword.references",
@@ -41,6 +49,7 @@ INSTALLED_APPS = [
     "goodword.reminders",
     "goodword.sheets",
     "goodword.transfer",
+    "goodword.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "goodword.core.middleware.SignedInPagesMiddleware",
     "goodword.accounts.middleware.ProfileRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -65,7 +76,9 @@ MIDDLEWARE = [
     "goodword.courtesy.middleware.ReleaseLedgerMiddleware",
 ]
 
-ROOT_URLCONF = "goodword.urls"
+# Hosted mode adds allauth's pages (sign-up, password reset, two-factor, sessions);
+# local mode has one account, signed in by the link `goodword serve` prints.
+ROOT_URLCONF = "goodword.urls_hosted" if CONFIG.hosted else "goodword.urls"
 WSGI_APPLICATION = "goodword.wsgi.application"
 
 TEMPLATES = [
@@ -80,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goodword.core.context_processors.navigation",
+                "goodword.accounts.context_processors.signup",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -99,6 +113,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 first: new and re-saved passwords are hashed with it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -158,6 +183,45 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+
+# Rate-limit counters (allauth's) and any other cache live in the database, so that every
+# app process counts the same attempts and a restart forgets none. The table is made by
+# a migration (goodword/accounts/migrations/0004_cache_table.py), so `migrate` is all an install runs.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "goodword_cache"},
+}
+
+# Accounts in hosted mode (django-allauth; docs/accounts.md): email is the login, verified
+# before first use; sign-up by invitation unless GOODWORD_OPEN_SIGNUP.
+ACCOUNT_ADAPTER = "goodword.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "goodword.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_DISPLAY = "goodword.accounts.adapter.user_display"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Goodword: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if CONFIG.hosted else "http"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Per client address ("ip", from goodword.core.client_address) and per account or email ("key", "user").
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Goodword"
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Mail Goodword sends on its own behalf; per-user SMTP for outreach is configured per account.
 MAILERS = {"default": CONFIG.mailer}

@@ -19,5 +19,6 @@ urlpatterns = [
     path("e/", include(employer_patterns)),
     path("k/", include(standing_patterns)),
     path("transfer/", include("goodword.transfer.urls")),
+    path("settings/webhooks/", include("goodword.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

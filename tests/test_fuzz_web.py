@@ -30,6 +30,7 @@ from goodword.accounts.services import issue_login_token
 from goodword.outreach import outbox
 from goodword.portal import services as portal_services
 from goodword.reminders import services as reminder_services
+from goodword.webhooks import services as webhook_services
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.outreach import make_smtp_settings
 from tests.factories.references import make_reference
@@ -163,11 +164,14 @@ def world(alice, bob, monkeypatch):
         make_smtp_settings(user, 2525)
         message = outbox.queue_message(user, reference, kind="keep_in_touch", subject="Hello", text="Hello\n")
         _link, portal_token = portal_services.issue_link(listing, None)
+        webhook, _secret = webhook_services.create_endpoint(user, f"https://hooks.example.org/{user.username}",
+                                                            ["debt.critical", "sheet.opened"])
+        webhook_services.send_test(user, webhook.pk)
         objects[user.username] = {
             "reference": reference.pk, "opportunity": job.pk, "interview": interview.pk, "listing": listing.pk,
             "event": event.pk, "message": message.pk, "portal": portal_token,
             "feed": reminder_services.issue_feed_token(user), "login": issue_login_token(user),
-            "kind": "thanks", "tone": "formal",
+            "kind": "thanks", "tone": "formal", "webhook": webhook.pk,
         }
     return objects
 
@@ -181,6 +185,7 @@ OBJECT_OF = {
     "opportunities:slate_remove": "listing", "opportunities:slate_move": "listing", "portal:manage": "listing",
     "timeline:delete": "event", "outreach:message": "message",
     "portal:page": "portal", "reminders:feed": "feed", "accounts:token_login": "login",
+    "webhooks:endpoint": "webhook", "webhooks:remove": "webhook", "webhooks:active": "webhook", "webhooks:test": "webhook",
 }
 
 

@@ -37,11 +37,10 @@ MESSAGES = 30
 SEED = """
 import json, django
 django.setup()
-from django.contrib.auth import get_user_model
 from goodword.outreach.appmail import queue_app_mail
+from tests.factories.hosted import make_account
 from tests.factories.portal import make_portal_setup
-user = get_user_model().objects.create_user("alice", "alice@example.com", "correct horse battery staple",
-                                            first_name="Alice", last_name="Example")
+user = make_account("alice@example.com", "correct horse battery staple")
 _listing, token = make_portal_setup(user, company="Alice Corp")
 for n in range(%d):
     queue_app_mail(user, kind="digest", to_address="alice@example.com", subject=f"Digest {n}", text=f"Digest {n}",
@@ -165,7 +164,7 @@ def test_two_app_processes_and_two_workers_share_sessions_throttles_and_the_outb
             assert status == 200
             cookies = set_cookies(headers)
             status, headers, _ = request(a, "POST", "/accounts/login/", cookies=cookies, form={
-                "username": "alice", "password": "correct horse battery staple",
+                "login": "alice@example.com", "password": "correct horse battery staple",
                 "csrfmiddlewaretoken": cookies["csrftoken"],
             }, headers={"Origin": f"https://{HOST}", "Referer": f"https://{HOST}/accounts/login/"})
             assert status == 302, "the sign-in form was refused"

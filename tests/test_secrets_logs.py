@@ -148,7 +148,8 @@ def test_every_url_with_a_token_is_under_a_prefix_the_redaction_knows():
                 yield prefix + str(pattern.pattern)
 
     with_tokens = [route for route in walk(get_resolver().url_patterns) if "<str:token>" in route]
-    assert len(with_tokens) == 8  # portal (page, letter), feed, sign-in, employer (page, sheet, letter), standing
+    # portal (page, letter), feed, sign-in, invitation, employer (page, sheet, letter), standing
+    assert len(with_tokens) == 9
     for route in with_tokens:
         assert route.split("<str:token>")[0].strip("/") in redact.TOKEN_URL_PREFIXES, route
 

@@ -91,6 +91,11 @@ def signed_in_pages(user) -> list[str]:
               ("lead", "applied", "interviewing", "references_requested", "offer", "landed", "rejected")]
     event = dana.events.first()
     pages.append(reverse("timeline:delete", args=[event.pk]))
+    from goodword.webhooks import services as webhooks
+
+    hook, _secret = webhooks.create_endpoint(user, "https://hooks.example.org/goodword", ["debt.critical", "portal.answered"])
+    webhooks.send_test(user, hook.pk)
+    pages += [reverse("webhooks:index"), reverse("webhooks:endpoint", args=[hook.pk])]
     return pages
 
 

@@ -13,10 +13,12 @@ from goodword.opportunities.models import Interview, Listing, Opportunity, Stage
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
 from goodword.transfer.models import ImportUpload
+from goodword.webhooks.models import Delivery, Endpoint
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
 from tests.factories.sheets import make_letter
+from tests.factories.webhooks import make_endpoint
 
 TODAY = dt.date.today().isoformat()
 
@@ -52,8 +54,12 @@ OBJECT_URLS = {
     "transfer:preview": ("import_upload", {"include": ["1"]}),
     "transfer:mapping": ("import_upload", {"column-0": "name"}),
     "transfer:cancel": ("import_upload", {}),
+    "webhooks:endpoint": ("webhook", {}),
+    "webhooks:remove": ("webhook", {}),
+    "webhooks:active": ("webhook", {"active": "0"}),
+    "webhooks:test": ("webhook", {}),
 }
-NAMESPACES = {"references", "opportunities", "timeline", "sheets", "transfer"}
+NAMESPACES = {"references", "opportunities", "timeline", "sheets", "transfer", "webhooks"}
 
 
 @pytest.fixture
@@ -71,6 +77,7 @@ def alices_world(alice):
         "letter": make_letter(make_listing(opportunity, make_reference(alice, name="Letter Writer"))),
         "import_upload": ImportUpload.objects.create(owner=alice, filename="people.csv", format="csv",
                                                      data=b"name,email\nAda Byron,ada@example.com\n"),
+        "webhook": make_endpoint(alice, "https://hooks.example.org/alice")[0],
     }
 
 
@@ -85,6 +92,8 @@ def snapshot(user):
             Listing.objects.for_user(user).order_by("pk").values_list("reference_id", "opportunity_id", "position")
         ),
         "events": [e.as_dict() for e in Event.objects.for_user(user).order_by("pk")],
+        "webhooks": list(Endpoint.objects.for_user(user).order_by("pk").values_list("url", "kinds", "active")),
+        "webhook_deliveries": Delivery.objects.for_user(user).count(),
     }
 
 

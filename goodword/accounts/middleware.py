@@ -9,7 +9,11 @@ from goodword.accounts.services import profile_problem
 
 # Pages that stay open without a name: the question itself, signing out, the admin.
 EXEMPT_NAMESPACES = frozenset({"admin"})
-EXEMPT_VIEWS = frozenset({"accounts:profile", "accounts:logout", "accounts:login", "accounts:token_login"})
+EXEMPT_VIEWS = frozenset({"accounts:profile", "accounts:logout", "accounts:login", "accounts:token_login",
+                          "accounts:account", "accounts:delete"})
+# Hosted mode's allauth pages (sign-out, email, password, two-factor, sessions): a nameless
+# account may still secure, inspect or leave itself.
+EXEMPT_PREFIXES = ("account_", "mfa_", "usersessions_")
 
 
 class ProfileRequiredMiddleware:
@@ -33,7 +37,8 @@ class ProfileRequiredMiddleware:
         if not getattr(view_func, "login_required", True) or not request.user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is None or match.namespace in EXEMPT_NAMESPACES or match.view_name in EXEMPT_VIEWS:
+        if match is None or match.namespace in EXEMPT_NAMESPACES or match.view_name in EXEMPT_VIEWS \
+                or match.view_name.startswith(EXEMPT_PREFIXES):
             return None
         if profile_problem(request.user) is None:
             return None

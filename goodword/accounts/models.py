@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from goodword.core.models import OwnedQuerySet
 from goodword.references.models import validate_phone_list
@@ -35,3 +36,36 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.owner}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Invitations that can still be accepted: not used, not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link to make an account in hosted mode (goodword invite, the admin, a centre).
+
+    Only the token's hash is kept: the link is shown once, to whoever made it, and mailed to the invitee.
+    """
+
+    email = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Whoever invited may leave; the invitation stays valid without them.
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # The record of how someone joined goes with their account when they delete it.
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="invitation_accepted")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} (expires {self.expires_at:%Y-%m-%d})"

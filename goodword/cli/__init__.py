@@ -25,7 +25,8 @@ COMMANDS = {
     "log": ("goodword.cli.log", "log", "Log something that happened with a reference."),
     "draft": ("goodword.cli.draft", "draft", "Draft a message to a reference: heads-up, letter, thanks…"),
     "send": ("goodword.cli.send", "send", "Send a draft file through the outbox, once."),
-    "worker": ("goodword.cli.worker", "worker", "Send queued email (hosted setups)."),
+    "invite": ("goodword.cli.invite", "invite", "Invite someone to make an account (hosted mode)."),
+    "worker": ("goodword.cli.worker", "worker", "Send queued email and webhooks (hosted setups)."),
     "check": ("goodword.cli.check", "check", "Check the configuration (--deploy: for a hosted instance)."),
     "migrate": ("goodword.cli.check", "migrate", "Apply pending database migrations, then exit (hosted upgrades)."),
     "due": ("goodword.cli.due", "due", "What you owe your references, worst first."),
@@ -36,6 +37,7 @@ COMMANDS = {
     "import": ("goodword.cli.transfer", "import_", "Import people from vCard, LinkedIn or CSV, or a Goodword export."),
     "backup": ("goodword.cli.transfer", "backup", "Back up the database (safe while Goodword runs)."),
     "restore": ("goodword.cli.transfer", "restore", "Restore the database from a backup file."),
+    "webhook": ("goodword.cli.webhook", "webhook", "Signed requests to your own systems: add, list, test, remove."),
 }
 
 

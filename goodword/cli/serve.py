@@ -42,8 +42,10 @@ def serve(host, port, no_browser, demo, threads):
         from goodword.outreach.outbox import start_local_worker
         from goodword.reminders.services import run_reminders
         from goodword.transfer.backups import daily_backup
+        from goodword.webhooks import critical, delivery
 
-        start_local_worker(periodic=[run_reminders, daily_backup])
+        start_local_worker(periodic=[run_reminders, daily_backup, critical.tick, delivery.purge_old],
+                           queues=[delivery.drain])
     application = get_wsgi_application()
     server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword",
                                     **waitress_proxy_options(settings))

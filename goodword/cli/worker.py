@@ -17,7 +17,7 @@ Examples:
 @click.option("--once", is_flag=True, help="Send everything due, then exit.")
 @click.option("--poll", default=2.0, show_default=True, type=positive_seconds(0.05, 300), help="Seconds between looks at the outbox.")
 def worker(once, poll):
-    """Send queued messages, daily digests and portal notices; safe to run in several processes at once."""
+    """Send queued messages, daily digests, portal notices and webhooks; safe to run in several processes at once."""
     from goodword.cli import _django
 
     _django.setup()
@@ -26,16 +26,20 @@ def worker(once, poll):
 
     from goodword.outreach import outbox
     from goodword.reminders.services import run_reminders
-
     from goodword.core.health import Heartbeat
+    from goodword.webhooks import critical, delivery
 
     if once:
         # From cron: each run counts as a heartbeat, so /healthz?worker=1 sees runs stop.
         Heartbeat().beat()
-        # Reminders first: the digests and notices they queue go out in the same drain.
+        # Reminders and critical debts first: what they queue goes out in the same drain.
         reminders = run_reminders()
+        critical.tick()
         counts = outbox.Worker().drain()
         click.echo(", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "Nothing to send.")
+        hooks = delivery.drain()
+        if hooks:
+            click.echo("Webhooks: " + ", ".join(f"{n} {state}" for state, n in sorted(hooks.items())))
         report = [
             f"{count} {noun}{'' if count == 1 else 's'} {what}"
             for count, noun, what in (
@@ -54,7 +58,8 @@ def worker(once, poll):
     heartbeat = Heartbeat()
     click.echo("Outbox worker running; Ctrl+C to stop.")
     try:
-        outbox.run_worker(stop, poll_seconds=poll, periodic=[run_reminders], heartbeat=heartbeat.beat)
+        outbox.run_worker(stop, poll_seconds=poll, periodic=[run_reminders, critical.tick, delivery.purge_old],
+                          queues=[delivery.drain], heartbeat=heartbeat.beat)
     except KeyboardInterrupt:
         stop.set()
     finally:

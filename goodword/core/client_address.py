@@ -13,7 +13,9 @@ X-Forwarded-For is anyone's to write, so it is read only when the direct peer
   With GOODWORD_TRUSTED_PROXIES as well, the peer must also be one of those.
 
 With neither (local mode), or from any other peer, the peer is the client and
-the header changes nothing.
+the header changes nothing. Callers: the token-page throttles
+(goodword.portal.services.client_key), allauth's rate limits and session list
+(goodword.accounts.adapter), the request log (goodword.core.request_log).
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ def peer_is_trusted(request) -> bool:
     return is_trusted_proxy(peer)
 
 
-def client_address(request) -> str:
-    """The client's IP address as text (the direct peer unless a trusted proxy forwarded the request)."""
+def client_address(request) -> str | None:
+    """The client's IP address as text (the direct peer unless a trusted proxy forwarded the
+    request), or None when the request carries no usable one."""
     peer = request.META.get("REMOTE_ADDR", "")
     if not peer_is_trusted(request):
         return _normal(peer)
@@ -81,19 +84,20 @@ def client_address(request) -> str:
     return _normal(hops[0])  # every hop a trusted proxy: the client is the first one
 
 
-def _normal(text: str) -> str:
+def _normal(text: str) -> str | None:
     ip = parse_ip(text)
     if ip is None:
-        # Not an address: kept (bounded) so it still keys a throttle of its own, never merged with others'.
-        return text.strip()[:64] or "unknown"
+        return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return str(ip)
 
 
-def throttle_key(address: str) -> str:
+def throttle_key(address: str | None) -> str:
     """What a throttle counts by: the address, except that IPv6 clients count by /64 (one
     customer's allocation, which they may rotate through freely)."""
+    if address is None:
+        return "unknown"  # only a misconfigured proxy sends no address; they share one throttle
     ip = parse_ip(address)
     if isinstance(ip, ipaddress.IPv6Address):
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))

@@ -38,7 +38,7 @@ class RequestLogMiddleware:
             user = loaded_user(request)
             user_id = user.pk if user is not None and user.is_authenticated else "-"
             log.info("%s %s %d %dms user=%s client=%s", printable(request.method), printable(redact_log_text(request.path)), status,
-                     round((time.perf_counter() - started) * 1000), user_id, client_address(request))
+                     round((time.perf_counter() - started) * 1000), user_id, client_address(request) or "-")
 
 
 def printable(text: str) -> str:

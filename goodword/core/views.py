@@ -79,6 +79,7 @@ def settings_hub(request):
     local = django_settings.GOODWORD_MODE == "local"
     return render(request, "core/settings.html", {
         "profile_form": form, "show_backups": local, "last_backup": last_backup() if local else None,
+        "hosted": not local,
     })
 
 

@@ -47,6 +47,7 @@ class Config:
     mailer: dict
     public_url: str
     daily_backup: bool = True
+    open_signup: bool = False
     # Behind a proxy (hosted mode): see goodword/core/client_address.py and docs/hosting.md.
     trusted_proxies: tuple = ()
     proxy_hops: int = 0
@@ -466,6 +467,8 @@ def load(env: dict | None = None) -> Config:
         hsts_include_subdomains=parse_bool("GOODWORD_HSTS_INCLUDE_SUBDOMAINS",
                                            env.get("GOODWORD_HSTS_INCLUDE_SUBDOMAINS"), default=True),
         hsts_preload=parse_bool("GOODWORD_HSTS_PRELOAD", env.get("GOODWORD_HSTS_PRELOAD"), default=False),
+        # Hosted mode only: anyone may make an account, not only people holding an invitation.
+        open_signup=parse_bool("GOODWORD_OPEN_SIGNUP", env.get("GOODWORD_OPEN_SIGNUP"), default=False),
     )
     require_proxy_settings(mode, proxies, hops, origins)
     return loaded

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from goodword.lib import netguard
+from goodword.lib.pinned_http import PinnedHTTPConnection
 
 MAX_BYTES = 2_000_000
 TIMEOUT_SECONDS = 10.0
@@ -69,7 +70,7 @@ def _get(url: str, allow_private: bool, deadline: float, max_bytes: int):
         addresses = netguard.resolve(parts.hostname, port, allow_private=allow_private)
     except netguard.UnsafeAddress as problem:
         raise FetchProblem(str(problem)) from None
-    connection = _PinnedConnection(parts.hostname, port, addresses, https=parts.scheme == "https",
+    connection = PinnedHTTPConnection(parts.hostname, port, addresses, https=parts.scheme == "https",
                                    timeout=_left(deadline))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
@@ -107,22 +108,6 @@ def _left(deadline: float) -> float:
     if left <= 0:
         raise FetchProblem("That site took too long to answer; paste the posting text instead.")
     return left
-
-
-class _PinnedConnection(http.client.HTTPConnection):
-    """HTTP(S) to addresses netguard already checked: the Host header and TLS
-    name are the URL's host, the socket goes to the checked address."""
-
-    def __init__(self, host, port, addresses, *, https: bool, timeout: float):
-        super().__init__(host, port, timeout=timeout)
-        self._addresses = addresses
-        self._https = https
-
-    def connect(self):
-        sock = netguard.connect(self._addresses, self.timeout)
-        if self._https:
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
-        self.sock = sock
 
 
 _BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr", "ul", "ol", "dd", "dt"}

@@ -27,7 +27,7 @@ LOG_MARKER = "[redacted]"
 
 # Where a token sits in a URL (goodword/urls.py with portal, reminders and
 # accounts urls.py; tests/test_secrets_logs.py keeps this list in step).
-TOKEN_URL_PREFIXES = ("r", "reminders/feed", "accounts/link", "e", "k")
+TOKEN_URL_PREFIXES = ("r", "reminders/feed", "accounts/link", "accounts/invite", "e", "k")
 # Pages under /r/ that are not tokens, kept readable in logs.
 NOT_TOKENS_UNDER_R = ("manage", "notices")
 

@@ -70,3 +70,20 @@ def queue_app_mail(owner, *, kind: str, to_address: str, subject: str, text: str
         )
         transaction.on_commit(outbox.wake_workers)
     return message
+
+
+def send_instance_mail(*, to_address: str, template: str, context: dict) -> None:
+    """Send now, through the instance's mailer, mail to someone with no account yet (an invitation).
+
+    There is no owner to queue it under in the outbox; a failure raises, and the
+    caller (who holds the link) says so. Rendered from <template>_subject.txt,
+    <template>.txt and <template>.html, like allauth's own account emails.
+    """
+    from django.template.loader import render_to_string
+
+    to_address = emails.check_address(to_address, "recipient address")
+    subject = emails.check_subject(" ".join(render_to_string(f"{template}_subject.txt", context).split()))
+    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context),
+                                     settings.DEFAULT_FROM_EMAIL, [to_address])
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()

@@ -1,5 +1,6 @@
 """Encrypt secrets at rest with Fernet, keyed from Django's SECRET_KEY: SMTP
-passwords, and queued messages that carry a private link (outbox.py).
+passwords, queued messages that carry a private link (outbox.py), and the
+shared secrets webhooks are signed with (goodword/webhooks).
 
 Each key is derived (HKDF-SHA256 with a purpose label) rather than the secret
 key itself, so these keys cannot sign sessions nor each other's data. Rotating
@@ -36,6 +37,19 @@ def decrypt(token: str) -> str | None:
         return ""
     try:
         return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def encrypt_for(purpose: str, secret: str) -> str:
+    """A secret Goodword must use again later (so not hashed), under a key of its own purpose."""
+    return _fernet(b"goodword-" + purpose.encode(), purpose.encode()).encrypt(secret.encode()).decode()
+
+
+def decrypt_for(purpose: str, token: str) -> str | None:
+    """encrypt_for's secret; None when it can no longer be read (the secret key changed)."""
+    try:
+        return _fernet(b"goodword-" + purpose.encode(), purpose.encode()).decrypt(token.encode()).decode()
     except InvalidToken:
         return None
 

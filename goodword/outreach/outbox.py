@@ -201,7 +201,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def _claimer_is_dead(claimed_by: str) -> bool:
+def claimer_is_dead(claimed_by: str) -> bool:
     host, _, rest = claimed_by.partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()) or int(pid) == os.getpid():
@@ -223,7 +223,7 @@ def recover_stale_claims(now=None) -> int:
         rows = list(OutboxMessage.objects.filter(state=MessageState.SENDING).values_list("pk", "claimed_by", "claimed_until", "data_committed"))
         for pk, claimed_by, claimed_until, data_committed in rows:
             expired = claimed_until is None or claimed_until < now
-            if not (expired or _claimer_is_dead(claimed_by)):
+            if not (expired or claimer_is_dead(claimed_by)):
                 continue
             if data_committed:
                 update = {"state": MessageState.UNCERTAIN,
@@ -545,12 +545,14 @@ def drain(limit: int | None = None) -> dict[str, int]:
 
 
 def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, periodic=(), period: float = 60.0,
-               heartbeat=None) -> None:
+               queues=(), heartbeat=None) -> None:
     """Loop until stop is set: drain, run each `periodic` job once a `period`, wait for a nudge.
 
-    The periodic jobs (daily digests, portal notices) and the `heartbeat` (called
-    once a turn; `goodword worker` records it for /healthz) are passed in rather than
-    imported so that the outbox does not depend on the apps that use it.
+    The periodic jobs (daily digests, portal notices), the other `queues`
+    drained on every pass after the outbox (webhook deliveries: a callable
+    taking the stop event) and the `heartbeat` (called once a turn; `goodword
+    worker` records it for /healthz) are passed in rather than imported so
+    that the outbox does not depend on the apps that use it.
     """
     import time
 
@@ -566,6 +568,11 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
             sent = sum(worker.drain(limit=TURN_BATCH, stop=stop).values())
         except Exception:
             log.exception("outbox worker: drain failed; trying again shortly")
+        for drain_queue in queues:
+            try:
+                drain_queue(stop)
+            except Exception:
+                log.exception("worker: draining %s failed; trying again shortly", getattr(drain_queue, "__module__", drain_queue))
         if periodic and time.monotonic() - last_periodic >= period:
             last_periodic = time.monotonic()
             for job in periodic:
@@ -583,13 +590,14 @@ _local_thread: threading.Thread | None = None
 _local_stop = threading.Event()
 
 
-def start_local_worker(poll_seconds: float = POLL_SECONDS, periodic=()) -> threading.Thread:
+def start_local_worker(poll_seconds: float = POLL_SECONDS, periodic=(), queues=()) -> threading.Thread:
     """Start the outbox worker as a daemon thread (goodword serve, local mode); idempotent."""
     global _local_thread
     if _local_thread is None or not _local_thread.is_alive():
         _local_stop.clear()
         _local_thread = threading.Thread(
-            target=run_worker, args=(_local_stop, poll_seconds, tuple(periodic)), name="goodword-outbox", daemon=True
+            target=run_worker, args=(_local_stop, poll_seconds, tuple(periodic)),
+            kwargs={"queues": tuple(queues)}, name="goodword-outbox", daemon=True,
         )
         _local_thread.start()
     return _local_thread

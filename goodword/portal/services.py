@@ -31,6 +31,7 @@ from goodword.portal.models import (
     Share,
 )
 from goodword.timeline.services import log_event
+from goodword.webhooks import events as webhook_events
 
 MAX_LIFETIME = dt.timedelta(days=120)
 AFTER_CLOSE = dt.timedelta(days=30)
@@ -347,6 +348,7 @@ def record_answer(link: PortalLink, kind: str, nonce: str, data: dict | None = N
                               channel="portal", occurred_at=when, note=note)
             # A yes here is for this listing only: it never becomes standing consent.
             answer = PortalAnswer.objects.create(owner=owner, link=link, event=event, kind=kind, nonce=nonce)
+            webhook_events.portal_answered(answer, now)
     except IntegrityError:
         # Two submissions of the same form raced; the other one recorded it.
         return PortalAnswer.objects.get(link=link, nonce=nonce), False

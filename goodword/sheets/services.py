@@ -22,6 +22,7 @@ from goodword.opportunities.models import Listing
 from goodword.sheets import content as sheet_content
 from goodword.sheets.models import EmployerLink, EmployerNotice, Letter, Sheet
 from goodword.timeline.services import log_event
+from goodword.webhooks import events as webhook_events
 
 LINK_LIFETIME = dt.timedelta(days=60)
 MAX_LINK_DAYS = 120  # the portal's hard limit
@@ -179,6 +180,7 @@ def record_visit(link: EmployerLink, what: str, *, now: dt.datetime | None = Non
                           occurred_at=now, note=f"{text}. They may call today.")
         first_event = first_event or event
     notify(owner, f"{text} ({opportunity.role}): your references may get a call today.", event=first_event, now=now)
+    webhook_events.sheet_opened(link, what, [references[entry.reference_id] for entry in sheet.listed], first_event, now)
     return True
 
 

@@ -1,0 +1,21 @@
+"""{% load webhooks %}: what the webhooks section of the settings shows, for any page that includes it."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def webhook_overview(context, deliveries: int = 5) -> dict:
+    """The signed-in user's endpoints, their latest deliveries and the add form (the page's, with its errors,
+    when it has one). Two queries. Usage: {% webhook_overview as hooks %}"""
+    from goodword.webhooks import services
+    from goodword.webhooks.forms import EndpointForm
+
+    request = context["request"]
+    return {
+        "endpoints": list(services.list_endpoints(request.user)),
+        "deliveries": services.recent_deliveries(request.user, limit=deliveries),
+        "form": context.get("webhook_form") or EndpointForm(),
+        "back": request.path,
+    }
