@@ -116,15 +116,16 @@ def seed(args) -> int:
 
     sizes = {k: getattr(args, k) for k in ("candidates", "references", "opportunities", "listings", "events")}
     marker = Path(tempfile.gettempdir()) / f"goodword-hosted-{connection.settings_dict['NAME']}.json"
+    from django.core.management import call_command
+
     if args.keep and marker.exists():
         plan = json.loads(marker.read_text())
         if plan["sizes"] == sizes:
+            call_command("migrate", verbosity=0, interactive=False)  # a newer Goodword may have added some
             print(json.dumps(plan | {"reused": True}))
             return 0
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     # Secondary indexes are built once at the end, not row by row: the seed's largest cost otherwise.
