@@ -15,6 +15,9 @@ GOODWORD_CLI_USER = CONFIG.cli_user
 GOODWORD_PUBLIC_URL = CONFIG.public_url
 GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
 GOODWORD_OPEN_SIGNUP = CONFIG.open_signup
+# The reverse proxy (goodword/core/client_address.py): who may say which client and which scheme a request had.
+GOODWORD_TRUSTED_PROXIES = CONFIG.trusted_proxies
+GOODWORD_PROXY_HOPS = CONFIG.proxy_hops
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
@@ -51,6 +54,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request log times everything below, and proxy headers from anyone but the proxy are gone
+    # before SecurityMiddleware reads X-Forwarded-Proto.
+    "goodword.core.request_log.RequestLogMiddleware",
+    "goodword.core.client_address.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "goodword.core.middleware.SignedInPagesMiddleware",
     "goodword.accounts.middleware.ProfileRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,9 +150,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if CONFIG.hosted:
+# Signed-in sessions end after this much idle time; SignedInPagesMiddleware moves the expiry on
+# at most once a minute, instead of a session write on every request (SESSION_SAVE_EVERY_REQUEST).
+SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # shared by every app process
+CSRF_TRUSTED_ORIGINS = list(CONFIG.trusted_origins)
+if CONFIG.proxy_trusted:
+    # Read only from a trusted proxy: TrustedProxyMiddleware drops it from anyone else.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if CONFIG.hosted:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.hsts_include_subdomains
+    SECURE_HSTS_PRELOAD = CONFIG.hsts_preload
+    # The proxy sends plain-HTTP visitors here with X-Forwarded-Proto: http; they are sent to HTTPS.
+    # Health probes come from inside, over plain HTTP, and are answered as they are.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Checks silenced on purpose (docs/hosting.md, "Deployment checks"):
+# - security.W009: Django wants 50 characters; Goodword takes 32 or more (config.py) and checks
+#   itself that the key is not a repeated pattern (goodword.E003).
+# - security.W021: preloading HSTS is a commitment to the browsers' list the operator makes by
+#   submitting the domain; GOODWORD_HSTS_PRELOAD=true turns the header on, and then the check is live.
+SILENCED_SYSTEM_CHECKS = ["security.W009"] + ([] if CONFIG.hsts_preload else ["security.W021"])
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -208,4 +236,6 @@ LOGGING = {
     "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # One line per request (goodword/core/request_log.py), in hosted mode: a laptop's terminal stays quiet.
+    "loggers": {"goodword.requests": {"level": "INFO" if CONFIG.hosted else "WARNING"}},
 }

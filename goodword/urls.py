@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from goodword.core.views import healthz
 from goodword.sheets.urls import employer_patterns, standing_patterns
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("goodword.core.urls")),
     path("accounts/", include("goodword.accounts.urls")),
     path("references/", include("goodword.references.urls")),

@@ -27,6 +27,8 @@ COMMANDS = {
     "send": ("goodword.cli.send", "send", "Send a draft file through the outbox, once."),
     "invite": ("goodword.cli.invite", "invite", "Invite someone to make an account (hosted mode)."),
     "worker": ("goodword.cli.worker", "worker", "Send queued email and webhooks (hosted setups)."),
+    "check": ("goodword.cli.check", "check", "Check the configuration (--deploy: for a hosted instance)."),
+    "migrate": ("goodword.cli.check", "migrate", "Apply pending database migrations, then exit (hosted upgrades)."),
     "due": ("goodword.cli.due", "due", "What you owe your references, worst first."),
     "sheet": ("goodword.cli.sheet", "sheet", "The reference sheet for an opportunity: PDF, .docx or HTML."),
     "portal": ("goodword.cli.portal", "portal", "A reference's private portal link: make, re-issue, revoke."),

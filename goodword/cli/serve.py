@@ -47,7 +47,8 @@ def serve(host, port, no_browser, demo, threads):
         start_local_worker(periodic=[run_reminders, daily_backup, critical.tick, delivery.purge_old],
                            queues=[delivery.drain])
     application = get_wsgi_application()
-    server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword")
+    server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword",
+                                    **waitress_proxy_options(settings))
     shown_host = f"[{host}]" if ":" in host else host
     base = f"http://{shown_host}:{server.effective_port}"
     if settings.GOODWORD_MODE == "local":
@@ -86,3 +87,31 @@ def refuse_to_start_on_configuration_errors(messages):
         if message.is_serious():
             raise click.ClickException(f"{message.id}: {message.msg} {message.hint or ''}".strip())
         click.echo(f"Warning {message.id}: {message.msg}", err=True)
+
+
+def waitress_proxy_options(settings) -> dict:
+    """waitress's trusted-proxy settings from GOODWORD_TRUSTED_PROXIES / GOODWORD_PROXY_HOPS.
+
+    With them waitress takes the scheme (X-Forwarded-Proto, so CSRF origin checks pass behind
+    HTTPS) and the client (X-Forwarded-For, into REMOTE_ADDR) from the proxy, and drops those
+    headers from anyone else. waitress trusts one address, or every peer: several proxies or a
+    network need gunicorn (docs/hosting.md), whose forwarded_allow_ips takes a list.
+    """
+    proxies, hops = settings.GOODWORD_TRUSTED_PROXIES, settings.GOODWORD_PROXY_HOPS
+    if not proxies and not hops:
+        return {}
+    if proxies:
+        if len(proxies) != 1 or proxies[0].num_addresses != 1:
+            raise click.ClickException(
+                "goodword serve (waitress) trusts one proxy address, and GOODWORD_TRUSTED_PROXIES lists several or a "
+                "network: name the one proxy that connects to it, or run gunicorn (docs/hosting.md)."
+            )
+        trusted = str(proxies[0].network_address)
+    else:
+        trusted = "*"  # GOODWORD_PROXY_HOPS alone: only proxies can reach the app's port
+    return {
+        "trusted_proxy": trusted,
+        "trusted_proxy_count": hops or 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }

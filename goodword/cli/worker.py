@@ -26,9 +26,12 @@ def worker(once, poll):
 
     from goodword.outreach import outbox
     from goodword.reminders.services import run_reminders
+    from goodword.core.health import Heartbeat
     from goodword.webhooks import critical, delivery
 
     if once:
+        # From cron: each run counts as a heartbeat, so /healthz?worker=1 sees runs stop.
+        Heartbeat().beat()
         # Reminders and critical debts first: what they queue goes out in the same drain.
         reminders = run_reminders()
         critical.tick()
@@ -52,10 +55,13 @@ def worker(once, poll):
     stop = threading.Event()
     # SIGTERM (systemd, docker stop) finishes the message in hand, then exits.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    heartbeat = Heartbeat()
     click.echo("Outbox worker running; Ctrl+C to stop.")
     try:
         outbox.run_worker(stop, poll_seconds=poll, periodic=[run_reminders, critical.tick, delivery.purge_old],
-                          queues=[delivery.drain])
+                          queues=[delivery.drain], heartbeat=heartbeat.beat)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        heartbeat.stop()
     click.echo("Worker stopped.")

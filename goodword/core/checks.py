@@ -33,6 +33,14 @@ def check_hosted_configuration(app_configs, **kwargs):
                 id="goodword.W002",
             )
         )
+    if len(set(settings.SECRET_KEY)) < 5 or settings.SECRET_KEY.startswith("django-insecure-"):
+        problems.append(
+            Error(
+                "GOODWORD_SECRET_KEY is a repeated pattern (fewer than 5 different characters) or Django's insecure sample.",
+                hint="Use a long random value, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+                id="goodword.E003",
+            )
+        )
     return problems
 
 

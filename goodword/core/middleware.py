@@ -37,3 +37,52 @@ def _is_upload(request) -> bool:
     except ValueError:
         return False
     return declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+SESSION_REFRESHED_KEY = "_goodword_refreshed"
+SESSION_REFRESH_SECONDS = 60
+
+
+def loaded_user(request):
+    """request.user if something already loaded it, else None: never a query of its own (so that
+    /healthz and the token pages cost no session lookup, and answer while the database is down)."""
+    from django.utils.functional import empty
+
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user
+
+
+class SignedInPagesMiddleware:
+    """What a signed-in page owes its reader: never kept by a browser or a shared cache
+    (Cache-Control: private, no-store), and the session's idle timer moved on.
+
+    The timer: SESSION_COOKIE_AGE is the idle time; the session is written (and its expiry and
+    cookie moved on) at most once a minute, not on every request as SESSION_SAVE_EVERY_REQUEST
+    would, which would add a write to every page and every htmx fragment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = loaded_user(request)
+        if user is not None and user.is_authenticated:
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True, no_store=True)
+            self.refresh_idle_timer(request)
+        return response
+
+    @staticmethod
+    def refresh_idle_timer(request):
+        import time
+
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key:
+            return
+        now = int(time.time())
+        if now - session.get(SESSION_REFRESHED_KEY, 0) >= SESSION_REFRESH_SECONDS:
+            session[SESSION_REFRESHED_KEY] = now  # modified: SessionMiddleware saves it with a new expiry

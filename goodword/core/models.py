@@ -18,3 +18,14 @@ class OwnedQuerySet(models.QuerySet):
         if candidate is not None:
             assigned = assigned.filter(user_id=candidate)
         return self.filter(**{f"{self.owner_path}__in": assigned.values("user_id")})
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one `goodword worker` process, for /healthz?worker=1.
+
+    One row per process (host:pid), written at most every HEARTBEAT_SECONDS
+    from the worker's loop (goodword/core/health.py). Nobody's data.
+    """
+
+    worker = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)

@@ -1,7 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from goodword.accounts.forms import ProfileForm
@@ -78,3 +81,24 @@ def settings_hub(request):
         "profile_form": form, "show_backups": local, "last_backup": last_backup() if local else None,
         "hosted": not local,
     })
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 "ok" when the database answers, else 503; with ?worker=1, 503 also when no worker has
+    recorded a heartbeat lately. Plain text, no data, no sign-in, no session (goodword/core/health.py)."""
+    from goodword.core import health
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse("GET or HEAD only.\n", status=405, content_type="text/plain; charset=utf-8")
+    if not health.database_answers():
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain; charset=utf-8")
+    asked = request.GET.get("worker")
+    if asked not in (None, "1"):
+        return HttpResponse("worker=1 asks about the worker; nothing else is understood.\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    if asked == "1" and health.worker_stalled():
+        return HttpResponse(f"worker stalled: no heartbeat for {health.STALL_MINUTES} minutes\n", status=503,
+                            content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

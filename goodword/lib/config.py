@@ -8,6 +8,7 @@ what is accepted. Every variable read here is documented in
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import stat
@@ -22,6 +23,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 MODES = ("local", "hosted")
 SECRET_KEY_FILENAME = "secret_key"
+HOSTED_SESSION_IDLE_MINUTES = 120
+LOCAL_SESSION_IDLE_MINUTES = 14 * 24 * 60  # Django's own two weeks: one person on their own computer
+MAX_PROXY_HOPS = 10
 SQLITE_FILENAME = "goodword.sqlite3"
 
 
@@ -44,6 +48,17 @@ class Config:
     public_url: str
     daily_backup: bool = True
     open_signup: bool = False
+    # Behind a proxy (hosted mode): see goodword/core/client_address.py and docs/hosting.md.
+    trusted_proxies: tuple = ()
+    proxy_hops: int = 0
+    trusted_origins: tuple = ()
+    session_idle_minutes: int = LOCAL_SESSION_IDLE_MINUTES
+    hsts_include_subdomains: bool = True
+    hsts_preload: bool = False
+
+    @property
+    def proxy_trusted(self) -> bool:
+        return bool(self.trusted_proxies or self.proxy_hops)
 
     @property
     def hosted(self) -> bool:
@@ -283,12 +298,19 @@ def parse_public_url(raw: str | None) -> str:
 SMTP_TIMEOUT_SECONDS = 20
 
 
-def parse_smtp_url(raw: str | None) -> dict:
+def parse_smtp_url(raw: str | None, mode: str = "local") -> dict:
     """The instance's own mailer (digests without per-user SMTP, notices): a Django MAILERS entry.
 
-    Unset, mail is printed to the console, which suits one person on a laptop.
+    Unset, mail is printed to the console, which suits one person on a laptop; a hosted
+    instance must send it (sign-up, password resets, digests), so there it is required.
     """
     if not raw:
+        if mode == "hosted":
+            raise ConfigError(
+                "GOODWORD_MODE=hosted needs GOODWORD_SMTP_URL (or GOODWORD_SMTP_URL_FILE): the instance's own mail "
+                "(invitations, password resets, digests) must reach people, not the console; "
+                "e.g. smtp://user:password@mail.example.org:587."
+            )
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
@@ -317,23 +339,136 @@ def parse_smtp_url(raw: str | None) -> dict:
     }
 
 
+def read_value_or_file(env: dict, name: str) -> str | None:
+    """NAME, else the content of the file NAME_FILE names (container and systemd secrets), else None.
+
+    Used for GOODWORD_DATABASE_URL_FILE and GOODWORD_SMTP_URL_FILE (the secret key has its own reader).
+    """
+    if env.get(name):
+        return env[name]
+    file_name = env.get(f"{name}_FILE")
+    if not file_name:
+        return None
+    path = Path(file_name).expanduser()
+    try:
+        value = path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE={str(path)!r} cannot be read ({exc.strerror}).") from None
+    if not value:
+        raise ConfigError(f"{name}_FILE={str(path)!r} is empty.")
+    return value
+
+
+def parse_trusted_proxies(raw: str | None) -> tuple:
+    """GOODWORD_TRUSTED_PROXIES: addresses or networks (CIDR) of the reverse proxies in front."""
+    if raw is None or not raw.strip():
+        return ()
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"GOODWORD_TRUSTED_PROXIES holds {item!r}, which is not an IP address or network; "
+                "list your proxy's addresses, e.g. 127.0.0.1 or 10.0.0.0/24,::1 (no host names)."
+            ) from None
+    return tuple(networks)
+
+
+def parse_proxy_hops(raw: str | None) -> int:
+    """GOODWORD_PROXY_HOPS: how many proxies append to X-Forwarded-For in front of the app (0: not set)."""
+    if raw is None or not raw.strip():
+        return 0
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_PROXY_HOPS:
+        raise ConfigError(
+            f"GOODWORD_PROXY_HOPS={raw!r} is not a number of proxies; use a whole number from 1 to {MAX_PROXY_HOPS} "
+            "(1 for one nginx in front)."
+        )
+    return int(raw)
+
+
+def parse_trusted_origins(raw: str | None, mode: str) -> tuple:
+    """GOODWORD_TRUSTED_ORIGINS: the scheme://host[:port] browsers post forms from (Django's CSRF_TRUSTED_ORIGINS)."""
+    if raw is None or not raw.strip():
+        return ()
+    origins = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.fragment or parts.username:
+            raise ConfigError(
+                f"GOODWORD_TRUSTED_ORIGINS holds {item!r}, which is not an origin; "
+                "use scheme://host[:port] with nothing after it, e.g. https://refs.example.org."
+            )
+        if mode == "hosted" and parts.scheme != "https":
+            raise ConfigError(
+                f"GOODWORD_TRUSTED_ORIGINS holds {item!r}: a hosted instance is reached over HTTPS only; "
+                "use https://…"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return tuple(origins)
+
+
+def require_proxy_settings(mode: str, proxies: tuple, hops: int, origins: tuple) -> None:
+    if mode != "hosted":
+        return
+    if not proxies and not hops:
+        raise ConfigError(
+            "GOODWORD_MODE=hosted needs to know its reverse proxy: set GOODWORD_TRUSTED_PROXIES to the proxy's "
+            "addresses (e.g. 127.0.0.1 for nginx on this machine) or GOODWORD_PROXY_HOPS to the number of "
+            "proxies in front (e.g. 1). Client addresses and HTTPS are taken from the proxy's headers only then."
+        )
+    if not origins:
+        raise ConfigError(
+            "GOODWORD_MODE=hosted needs GOODWORD_TRUSTED_ORIGINS, the address browsers use, "
+            "e.g. https://refs.example.org; forms posted from anywhere else are refused."
+        )
+
+
+def parse_minutes(name: str, raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r} is not a number of minutes; use a whole number of 1 or more.")
+    return int(raw)
+
+
 def load(env: dict | None = None) -> Config:
     env = os.environ if env is None else env
     mode = parse_mode(env.get("GOODWORD_MODE"))
     home = resolve_home(env.get("GOODWORD_HOME"))
-    return Config(
+    hosts = parse_hosts(env.get("GOODWORD_ALLOWED_HOSTS"), mode)
+    proxies = parse_trusted_proxies(env.get("GOODWORD_TRUSTED_PROXIES"))
+    hops = parse_proxy_hops(env.get("GOODWORD_PROXY_HOPS"))
+    origins = parse_trusted_origins(env.get("GOODWORD_TRUSTED_ORIGINS"), mode)
+    idle_default = HOSTED_SESSION_IDLE_MINUTES if mode == "hosted" else LOCAL_SESSION_IDLE_MINUTES
+    loaded = Config(
         home=home,
         mode=mode,
         debug=parse_bool("GOODWORD_DEBUG", env.get("GOODWORD_DEBUG"), default=False),
         secret_key=read_secret_key(env, home, mode),
-        database=parse_database_url(env.get("GOODWORD_DATABASE_URL"), home),
-        allowed_hosts=parse_hosts(env.get("GOODWORD_ALLOWED_HOSTS"), mode),
+        database=parse_database_url(read_value_or_file(env, "GOODWORD_DATABASE_URL"), home),
+        allowed_hosts=hosts,
         time_zone=parse_time_zone(env.get("GOODWORD_TIME_ZONE")),
         cli_user=(env.get("GOODWORD_USER") or "me").strip() or "me",
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
-        mailer=parse_smtp_url(env.get("GOODWORD_SMTP_URL")),
+        mailer=parse_smtp_url(read_value_or_file(env, "GOODWORD_SMTP_URL"), mode),
         public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
         daily_backup=parse_bool("GOODWORD_DAILY_BACKUP", env.get("GOODWORD_DAILY_BACKUP"), default=True),
+        trusted_proxies=proxies,
+        proxy_hops=hops,
+        trusted_origins=origins,
+        session_idle_minutes=parse_minutes("GOODWORD_SESSION_IDLE_MINUTES", env.get("GOODWORD_SESSION_IDLE_MINUTES"),
+                                           idle_default),
+        hsts_include_subdomains=parse_bool("GOODWORD_HSTS_INCLUDE_SUBDOMAINS",
+                                           env.get("GOODWORD_HSTS_INCLUDE_SUBDOMAINS"), default=True),
+        hsts_preload=parse_bool("GOODWORD_HSTS_PRELOAD", env.get("GOODWORD_HSTS_PRELOAD"), default=False),
         # Hosted mode only: anyone may make an account, not only people holding an invitation.
         open_signup=parse_bool("GOODWORD_OPEN_SIGNUP", env.get("GOODWORD_OPEN_SIGNUP"), default=False),
     )
+    require_proxy_settings(mode, proxies, hops, origins)
+    return loaded

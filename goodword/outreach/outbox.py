@@ -62,6 +62,7 @@ MAX_ATTEMPTS = 6
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=2)
 POLL_SECONDS = 5.0
+TURN_BATCH = 10  # messages per turn of run_worker's loop (each under SMTP_TIMEOUT_SECONDS)
 
 _wake = threading.Event()
 
@@ -544,13 +545,14 @@ def drain(limit: int | None = None) -> dict[str, int]:
 
 
 def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, periodic=(), period: float = 60.0,
-               queues=()) -> None:
+               queues=(), heartbeat=None) -> None:
     """Loop until stop is set: drain, run each `periodic` job once a `period`, wait for a nudge.
 
-    The periodic jobs (daily digests, portal notices) and the other `queues`
+    The periodic jobs (daily digests, portal notices), the other `queues`
     drained on every pass after the outbox (webhook deliveries: a callable
-    taking the stop event) are passed in rather than imported so that the
-    outbox does not depend on the apps that use it.
+    taking the stop event) and the `heartbeat` (called once a turn; `goodword
+    worker` records it for /healthz) are passed in rather than imported so
+    that the outbox does not depend on the apps that use it.
     """
     import time
 
@@ -558,8 +560,12 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
     last_periodic = float("-inf")
     while not stop.is_set():
         close_old_connections()
+        sent = 0
         try:
-            worker.drain(stop=stop)
+            if heartbeat is not None:
+                heartbeat()
+            # A batch a turn: the heartbeat and the periodic jobs come round during a long queue too.
+            sent = sum(worker.drain(limit=TURN_BATCH, stop=stop).values())
         except Exception:
             log.exception("outbox worker: drain failed; trying again shortly")
         for drain_queue in queues:
@@ -574,8 +580,9 @@ def run_worker(stop: threading.Event, poll_seconds: float = POLL_SECONDS, period
                     job()
                 except Exception:
                     log.exception("worker: periodic job %s failed", getattr(job, "__name__", job))
-        _wake.wait(poll_seconds)
-        _wake.clear()
+        if sent < TURN_BATCH:  # else more may be due: straight on
+            _wake.wait(poll_seconds)
+            _wake.clear()
     connection.close()  # this thread's own connection; it would otherwise linger
 
 

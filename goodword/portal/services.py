@@ -196,13 +196,15 @@ def resolve(token: str, now: dt.datetime | None = None) -> Resolved | None:
 
 
 def client_key(request) -> str:
-    """A hashed client address. Hosted behind a proxy, the address the proxy saw
-    (the last X-Forwarded-For entry, which the client cannot forge)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.GOODWORD_MODE == "hosted":
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            address = forwarded[-1]
+    """Who a miss is counted against: the client's address (goodword.core.client_address, which
+    reads X-Forwarded-For only from a trusted proxy; IPv6 by /64), hashed with the secret key.
+
+    Misses are counted per client and never in total: a client that guesses is locked out,
+    and nobody else (the candidate's references, other calendar feeds) notices.
+    """
+    from goodword.core.client_address import client_address, throttle_key
+
+    address = throttle_key(client_address(request))
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
