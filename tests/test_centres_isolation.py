@@ -30,7 +30,7 @@ CANDIDATE_OBJECT_URLS = {name: kind for name, (kind, _data) in OBJECT_URLS.items
 }
 # A token is the key itself, handed to one reference or employer (or printed once for sign-in):
 # whoever holds it reaches its page by design. No coach page ever shows one (tested below).
-TOKEN_URLS = {"accounts:token_login", "portal:page", "portal:letter", "reminders:feed", "employer:page",
+TOKEN_URLS = {"accounts:token_login", "accounts:invitation", "portal:page", "portal:letter", "reminders:feed", "employer:page",
               "employer:download", "employer:letter", "standing:page"}
 # Centre URLs: what each role gets. "reach": her data, read-only; "own": a page of the visitor's own,
 # without her data; "refuse": 404 (or 405 for a method the URL never takes).
@@ -158,7 +158,7 @@ def test_the_plain_pages_show_others_nothing_of_hers(role, world, alice):
         response = client.get(url)
         assert response.status_code != 500, url
         assert_no_data(response, NAMES + SECRETS)
-        if role == "anonymous" and name not in ("accounts:login", "accounts:logout"):
+        if role == "anonymous" and name not in ("accounts:login", "accounts:logout", "healthz"):  # healthz: public, no data
             assert_refused(response, role)
         if name != "accounts:logout":
             assert_no_data(client.post(url, {}), NAMES + SECRETS)
