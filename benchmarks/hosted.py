@@ -16,7 +16,8 @@ The run: first the bare page (the sign-in page, signed out) for a third of --sec
 mixed workload for --seconds: dashboards, reference pages, logging an event on a reference (htmx),
 adding a reference to a slate (htmx), and any COACH_PAGES. It prints requests/s, p50/p95/p99 per
 page, errors and leaks, and the ratio of the mixed rate to the bare rate. Targets (issue 12):
-0 errors, 0 leaks, candidate pages p95 < 100 ms, throughput >= 0.5x the bare page's.
+0 errors, 0 leaks, candidate pages p95 < 100 ms, the cohort page p95 < 200 ms, throughput >= 0.5x the
+bare page's.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="duration of the mixed workload")
     parser.add_argument("--threads", type=int, default=8, help="client threads")
     parser.add_argument("--processes", type=int, default=4, help="gunicorn processes")
+    parser.add_argument("--coaches", type=int, default=10, help="coaches of one centre, each with an equal share")
     parser.add_argument("--keep", action="store_true", help="reuse the database seeded by an earlier run")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -114,7 +116,7 @@ def seed(args) -> int:
     django.setup()
     from django.db import connection
 
-    sizes = {k: getattr(args, k) for k in ("candidates", "references", "opportunities", "listings", "events")}
+    sizes = {k: getattr(args, k) for k in ("candidates", "references", "opportunities", "listings", "events", "coaches")}
     marker = Path(tempfile.gettempdir()) / f"goodword-hosted-{connection.settings_dict['NAME']}.json"
     from django.core.management import call_command
 
@@ -135,24 +137,25 @@ def seed(args) -> int:
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-    candidates = generate(args)
+    candidates, coaches = generate(args)
     with connection.cursor() as cursor:
         for _name, definition in indexes:
             cursor.execute(definition)
         cursor.execute("ANALYZE")
-    plan = {"sizes": sizes, "seconds": time.perf_counter() - started, "candidates": candidates, "reused": False}
+    plan = {"sizes": sizes, "seconds": time.perf_counter() - started, "candidates": candidates, "coaches": coaches,
+            "reused": False}
     marker.write_text(json.dumps(plan))
     print(json.dumps(plan))
     return 0
 
 
-def generate(args) -> list[dict]:
-    """Every candidate and their rows by bulk_create, 100 candidates at a time; sessions for --signed-in of them."""
+def generate(args) -> tuple[list[dict], list[dict]]:
+    """Every candidate and their rows by bulk_create, 100 candidates at a time; sessions for --signed-in of
+    them; then one centre whose --coaches coaches share every candidate, each signed in."""
     import datetime as dt
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
@@ -168,12 +171,14 @@ def generate(args) -> list[dict]:
     created_at.auto_now_add = False
     driven = set(rng.sample(range(args.candidates), min(args.signed_in, args.candidates)))
     plan = []
+    user_ids = []
     for start in range(0, args.candidates, 100):
         numbers = range(start, min(start + 100, args.candidates))
         with transaction.atomic():
             users = User.objects.bulk_create([
                 User(username=f"cand{i:05d}", first_name=rng.choice(FIRST), last_name=f"{rng.choice(LAST)} Zq{i:05d}",
                      email=f"cand{i:05d}@example.org", password=password) for i in numbers])
+            user_ids += [user.pk for user in users]
             refs = Reference.objects.bulk_create([
                 Reference(owner=user, name=f"{rng.choice(FIRST)} {rng.choice(LAST)} Zq{i:05d}",
                           emails=[f"r{j}.zq{i:05d}@example.com"], organisation=f"{rng.choice(COMPANIES)} Zq{i:05d}",
@@ -212,16 +217,47 @@ def generate(args) -> list[dict]:
             for i, user in zip(numbers, users):
                 if i not in driven:
                     continue
-                session = SessionStore()
-                session[SESSION_KEY] = str(user.pk)
-                session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-                session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-                session.create()
-                plan.append({"number": i, "session": session.session_key,
+                plan.append({"number": i, "session": signed_in(user),
                              "references": [r.pk for r in refs_of[user.pk]], "target": opps_of[user.pk][0].pk})
         print(f"  {numbers[-1] + 1} candidates", file=sys.stderr)
     created_at.auto_now_add = True
-    return plan
+    return plan, seed_centre(args, user_ids, signed_in)
+
+
+def signed_in(user) -> str:
+    """A session key for `user`, as sign-in would store it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def seed_centre(args, user_ids: list[int], signed_in) -> list[dict]:
+    """One centre holding every candidate; coach k is assigned the k-th equal share of them."""
+    from django.contrib.auth import get_user_model
+
+    from goodword.centres.models import Assignment, Centre, Membership
+
+    if not args.coaches:
+        return []
+    centre = Centre.objects.create(name="Bench Careers", slug="bench")
+    members = Membership.objects.bulk_create(
+        [Membership(centre=centre, user_id=pk, role="candidate") for pk in user_ids], batch_size=5000)
+    share = len(members) // args.coaches
+    coaches = []
+    for k in range(args.coaches):
+        user = get_user_model().objects.create_user(username=f"coach{k:02d}", email=f"coach{k:02d}@example.org",
+                                                    first_name="Coach", last_name=f"Number {k}")
+        coach = Membership.objects.create(centre=centre, user=user, role="coach")
+        assigned = range(k * share, (k + 1) * share)
+        Assignment.objects.bulk_create([Assignment(coach=coach, candidate=members[n]) for n in assigned])
+        coaches.append({"number": 90000 + k, "session": signed_in(user), "assigned": list(assigned)})
+    return coaches
 
 
 # ---------------------------------------------------------------- the run
@@ -238,9 +274,10 @@ def run(args, env: dict, plan: dict) -> int:
         port = listening_port(gunicorn)
         threading.Thread(target=lambda: [None for _ in gunicorn.stderr], daemon=True).start()  # keep the pipe drained
         Client(port, None, 0).get("/healthz")
-        print(f"warmed every signed-in candidate's dashboard once in {warm(port, plan['candidates'], args.threads):.1f} s")
+        print(f"warmed every signed-in candidate's dashboard and every coach's cohort once in "
+              f"{warm(port, plan['candidates'] + plan.get('coaches', []), args.threads):.1f} s")
         bare = Load(port, plan["candidates"], args.threads, bare=True).run(args.seconds / 3)
-        mixed = Load(port, plan["candidates"], args.threads).run(args.seconds)
+        mixed = Load(port, plan["candidates"], args.threads, coaches=plan.get("coaches")).run(args.seconds)
         health = Client(port, None, 0).get("/healthz?worker=1")
     finally:
         for process in (gunicorn, worker):
@@ -296,24 +333,27 @@ class Client:
         return self.request("GET", path)
 
 
-# COACH PAGES HOOK: the centres branch adds coaches and their cohort pages. Wire them here as
-# (page name, weight, function(candidate plan, client) -> (status, body, allowed marker numbers)),
-# with the coach's own sessions seeded in generate(); the targets: cohort page of 100 candidates p95 < 200 ms.
-COACH_PAGES: list = []
+def cohort_page(coach: dict, client: Client):
+    """A coach's cohort page: every assigned candidate's name is allowed on it, nobody else's."""
+    status, body = client.get("/centre/")
+    return status, body, set(coach["assigned"])
 
 
 class Load:
-    def __init__(self, port: int, candidates: list[dict], threads: int, bare: bool = False):
+    def __init__(self, port: int, candidates: list[dict], threads: int, bare: bool = False,
+                 coaches: list[dict] | None = None):
         self.port, self.candidates, self.threads, self.bare = port, candidates, threads, bare
+        self.coaches = coaches or []
         self.samples: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.leaks: list[str] = []
         self.lock = threading.Lock()
+        self.local = threading.local()
         self.count = 0
         self.elapsed = 0.0
 
     def pages(self, candidate, client, rng):
-        """(name, weight, function() -> (status, body))."""
+        """(name, weight, function() -> (status, body) or (status, body, the marker numbers it may show))."""
         reference = rng.choice(candidate["references"])
         pages = [
             ("dashboard /", 40, lambda: client.get("/")),
@@ -324,7 +364,18 @@ class Load:
         ]
         if candidate["references"]:
             pages.append(("slate change (htmx)", 15, lambda: self.add_to_slate(candidate, client)))
-        return pages + [(name, weight, lambda f=function: f(candidate, client)) for name, weight, function in COACH_PAGES]
+        if self.coaches:
+            coach = rng.choice(self.coaches)
+            pages.append((f"coach cohort ({len(coach['assigned'])})", 5,
+                          lambda: cohort_page(coach, self.coach_client(coach))))
+        return pages
+
+    def coach_client(self, coach):
+        # One connection per coach and thread (http.client connections are not shared across threads).
+        clients = self.local.__dict__.setdefault("coaches", {})
+        if coach["number"] not in clients:
+            clients[coach["number"]] = Client(self.port, coach["session"], coach["number"])
+        return clients[coach["number"]]
 
     @staticmethod
     def add_to_slate(candidate, client):
@@ -362,13 +413,17 @@ class Load:
                 pages = self.pages(candidate, client, rng)
                 name, _weight, call = rng.choices(pages, weights=[p[1] for p in pages])[0]
             start = time.perf_counter()
+            allowed = {number}
             try:
-                status, body = call()
+                status, body, *shown = call()
+                if shown:
+                    allowed = shown[0]
             except (OSError, http.client.HTTPException) as error:
                 status, body = 0, str(error)
                 clients.pop(number, None)
+                self.local.__dict__.get("coaches", {}).clear()
             took = (time.perf_counter() - start) * 1000
-            foreign = {int(n) for n in MARKER.findall(body)} - {number}
+            foreign = {int(n) for n in MARKER.findall(body)} - allowed
             with self.lock:
                 self.count += 1
                 self.samples.setdefault(name, []).append(took)
@@ -385,7 +440,8 @@ def warm(port: int, candidates: list[dict], threads: int) -> float:
 
     started = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(lambda c: Client(port, c["session"], c["number"]).get("/"), candidates))
+        list(pool.map(lambda c: Client(port, c["session"], c["number"]).get("/centre/" if "assigned" in c else "/"),
+                      candidates))
     return time.perf_counter() - started
 
 
@@ -412,10 +468,13 @@ def report(args, bare: Load, mixed: Load, health) -> None:
         print("  " + problem)
     print(f"/healthz?worker=1 at the end: {health[0]} {health[1].strip()}")
     print(f"load average {os.getloadavg()[0]:.2f} (this machine has {os.cpu_count()} cores)")
-    candidate_pages = [s for name, s in mixed.samples.items() if not name.startswith("bare")]
+    candidate_pages = [s for name, s in mixed.samples.items() if not name.startswith(("bare", "coach"))]
     worst_p95 = max((percentile(s, 95) for s in candidate_pages), default=0.0)
+    cohort = [s for name, s in mixed.samples.items() if name.startswith("coach")]
+    cohort_p95 = max((percentile(s, 95) for s in cohort), default=0.0)
     for label, met in [("0 errors", not (mixed.errors or bare.errors)), ("0 leaks", not mixed.leaks),
                        ("candidate pages p95 < 100 ms", worst_p95 < 100),
+                       ("a coach's cohort page p95 < 200 ms", bool(cohort) and cohort_p95 < 200),
                        ("throughput >= 0.5x the bare page", mixed_rate >= 0.5 * bare_rate)]:
         print(f"target {label}: {'met' if met else 'MISSED'}")
 
