@@ -21,6 +21,7 @@ from goodword.outreach.models import (
     MessageTemplate,
     Tone,
 )
+from goodword.references.models import Relationship
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "templates" / "outreach" / "messages"
 NEEDS_JOB = {DraftKind.HEADS_UP, DraftKind.LETTER, DraftKind.TALKING_POINTS, DraftKind.OUTCOME, DraftKind.APOLOGY}
@@ -170,6 +171,9 @@ def reference_context(reference) -> dict:
         "relationship": reference.relationship,
         "relationship_label": reference.get_relationship_display(),
         "is_hr_verifier": reference.is_hr_verifier,
+        # A client saw the work delivered, not the daily work: the letter speaks
+        # of that, and leaves the candidate's own interview points out.
+        "is_client": reference.relationship == Relationship.CLIENT,
         "vouches_for": list(reference.vouches_for),
         "likes": reference.likes,
         "how_we_met": reference.how_we_met,
@@ -341,7 +345,7 @@ def sample_context() -> dict:
         "reference": {
             "name": "Dana Whitfield", "first_name": "Dana", "email": "dana@example.com", "title": "Engineering Manager",
             "organisation": "Initech", "relationship": "manager", "relationship_label": "Manager",
-            "is_hr_verifier": False, "vouches_for": ["Led the billing migration", "Mentored two new hires"],
+            "is_hr_verifier": False, "is_client": False, "vouches_for": ["Led the billing migration", "Mentored two new hires"],
             "likes": "Fly fishing, strong coffee", "how_we_met": "She hired me in 2019.", "preferred_channel": "Email",
         },
         "job": {
@@ -368,6 +372,7 @@ VARIABLES = [
     ("reference.vouches_for", "list: what they can vouch for"),
     ("reference.likes, reference.how_we_met, reference.preferred_channel", "text"),
     ("reference.is_hr_verifier", "true for an HR contact who only confirms title and dates"),
+    ("reference.is_client", "true for a client: they saw the work delivered, not the daily work"),
     ("job", "empty (false) when no opportunity is chosen; test with {% if job %}"),
     ("job.company, job.role, job.stage, job.stage_label, job.posting_url", "the opportunity"),
     ("job.offer, job.landed, job.closed_without_offer", "true/false: an offer is on the table, landed, ended without one"),
