@@ -249,13 +249,17 @@ def candidate_context(user) -> dict:
     }
 
 
-def build_context(user, reference, opportunity=None, *, gift: str = "") -> dict:
+def build_context(user, reference, opportunity=None, *, gift: str = "", kind: str = "") -> dict:
+    from goodword.sheets.backdoor import open_unlisted_call
+
     return {
         "candidate": candidate_context(user),
         "reference": reference_context(reference),
         "job": job_context(opportunity),
         "gift": gift_idea(reference.likes, reference.relationship, gift),
         "today": _date(timezone.localdate()),
+        # Only the thank-you speaks of it (one query, not paid by other kinds).
+        "unlisted_call": open_unlisted_call(reference) if kind in ("", DraftKind.THANKS) else None,
     }
 
 
@@ -302,7 +306,7 @@ def make_draft(user, kind: str, reference, opportunity=None, tone: str = Tone.FR
         raise MissingProfile(problem)
     if kind in NEEDS_JOB and opportunity is None:
         raise DraftProblem(f"A {DraftKind(kind).label.lower()} is about one opportunity; choose the job too.")
-    context = build_context(user, reference, opportunity, gift=gift)
+    context = build_context(user, reference, opportunity, gift=gift, kind=kind)
     custom = None if builtin_only or sources else user_template(user, kind, tone)
     if custom is not None:
         sources = {"subject": custom.subject, "body": custom.body}
@@ -360,6 +364,7 @@ def sample_context() -> dict:
         },
         "gift": gift_idea("Fly fishing, strong coffee", "manager", "a hand-tied fly from the shop on Burnside"),
         "today": "1 March 2026",
+        "unlisted_call": None,
     }
 
 
@@ -385,5 +390,7 @@ VARIABLES = [
     ("gift.chosen", "the gesture you chose when composing the thank-you, e.g. “a bag of good coffee beans”; empty when none"),
     ("gift.ideas", "list of {like, idea}: one idea per thing they like, their first like first"),
     ("gift.idea, gift.based_on, gift.budget", "the first idea and the like it comes from; a budget that stays a gesture"),
+    ("unlisted_call.employer, unlisted_call.asked", "an employer you never listed them for called them, not yet "
+     "thanked (what they were asked, if they said); empty (false) otherwise"),
     ("today", "today's date"),
 ]
