@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
-from goodword.lib.vocabulary import OWED_WORD_ANSWERS
+from goodword.lib.vocabulary import NEWEST_FIRST, OWED_WORD_ANSWERS
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.sheets.models import StandingLink
 from goodword.timeline.services import log_event
@@ -110,7 +110,7 @@ def open_unlisted_call(reference) -> dict | None:
     answered = Event.objects.filter(reference=reference, kind__in=OWED_WORD_ANSWERS,
                                     occurred_at__gte=models.OuterRef("occurred_at"))
     call = (Event.objects.filter(reference=reference, kind="backdoor_call").exclude(models.Exists(answered))
-            .order_by("-occurred_at", "-id").values_list("note", "opportunity__company").first())
+            .order_by(*NEWEST_FIRST).values_list("note", "opportunity__company").first())
     if call is None:
         return None
     note, company = call
