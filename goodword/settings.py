@@ -12,7 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent
 GOODWORD_HOME = CONFIG.home
 GOODWORD_MODE = CONFIG.mode
 GOODWORD_CLI_USER = CONFIG.cli_user
-GOODWORD_PUBLIC_URL = CONFIG.public_url
+# None when unset: links then use the address `goodword serve` last ran at (portal.services.public_base_url).
+GOODWORD_PUBLIC_URL = CONFIG.public_url if CONFIG.public_url_set else None
 GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
 
 SECRET_KEY = CONFIG.secret_key
