@@ -22,6 +22,7 @@ from goodword.cli.common import (
     pick_opportunity,
     when_text,
 )
+from goodword.cli.types import WantedCount
 
 TEXT_FIELDS = {
     "url": "posting_url",
@@ -43,7 +44,8 @@ def opportunity_options(command):
         click.option("--url", help="The posting's web address."),
         click.option("--posting-file", type=click.File("r", encoding="utf-8"), metavar="PATH|-",
                      help="Read the posting text from a file, or from standard input with -."),
-        click.option("--wanted", type=click.IntRange(0, 50), help="How many references the employer wants."),
+        click.option("--wanted", type=WantedCount(),
+                     help="How many references the employer wants (1-50), or not-said if they haven't said."),
         click.option("--checker-name", metavar="TEXT", help="Who will check your references."),
         click.option("--checker-email", metavar="EMAIL", help="The checker's email address."),
         click.option("--checker-phone", metavar="PHONE", help="The checker's phone number."),
@@ -67,7 +69,7 @@ def collect_fields(options: dict, *, editing: bool) -> dict:
     if options["posting_file"] is not None:
         fields["posting_text"] = options["posting_file"].read().strip()
     if options["wanted"] is not None:
-        fields["references_wanted"] = options["wanted"]
+        fields["references_wanted"] = options["wanted"] or None  # 0: not said
     return fields
 
 
@@ -204,6 +206,7 @@ def show(opportunity, as_json):
     checker = ", ".join(part for part in (row.checker_name, row.checker_email, row.checker_phone) if part)
     for label, value in [
         ("Posting", row.posting_url),
+        ("References wanted", row.references_wanted or "not said"),
         ("Checker", checker),
         ("Starts", row.start_date),
         ("Announced", row.announced_on),

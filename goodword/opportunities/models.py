@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -18,7 +19,7 @@ REFERENCES_IN_PLAY = vocabulary.REFERENCES_IN_PLAY
 
 
 def slate_count_text(listed: int, wanted: int) -> str:
-    """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (0)."""
+    """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (None)."""
     return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
 
 
@@ -61,7 +62,10 @@ class Opportunity(models.Model):
     # What the posting asks for, as the user corrected it (goodword/opportunities/suggest.py);
     # empty until they save it, and then read instead of extracting from posting_text.
     requirements = models.JSONField(default=list, blank=True, validators=[validate_requirements])
-    references_wanted = models.PositiveSmallIntegerField(default=3)
+    # None: the employer has not said (the slate builder then guesses from the role).
+    references_wanted = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=None, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Leave empty if they haven't said.")
     checker_name = models.CharField("reference checker", max_length=200, blank=True)
     checker_email = models.EmailField("checker's email", blank=True)
     checker_phone = models.CharField("checker's phone", max_length=40, blank=True)
