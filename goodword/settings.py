@@ -141,7 +141,10 @@ LOGGING_CONFIG = "goodword.lib.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"},
+                "queue_depth_on_change": {"()": "goodword.lib.queue_log.QueueDepthOnChange"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Waitress's "Task queue depth is N", once per change rather than once per request.
+    "loggers": {"waitress.queue": {"filters": ["queue_depth_on_change"]}},
 }
