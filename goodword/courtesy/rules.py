@@ -225,11 +225,13 @@ def stale_briefing(facts: Facts) -> Iterator[Debt]:
 
 def _stale_briefing_debt(facts, listing, ref, opp, interview, held_on) -> Debt:
     who = w.short_name(ref.name)
-    confirm, reinforce = w.point(interview.strong_points), w.point(interview.weak_points)
-    if confirm and reinforce:
-        purpose = f"so {who} can confirm {confirm} and reinforce {reinforce}"
-    elif confirm or reinforce:
-        purpose = f"so {who} can {'confirm' if confirm else 'reinforce'} {confirm or reinforce}"
+    confirm, doubt = w.point(interview.strong_points), w.point(interview.weak_points)
+    if confirm and doubt:
+        purpose = f"so {who} can confirm {confirm} and answer their doubts about {doubt}"
+    elif confirm:
+        purpose = f"so {who} can confirm {confirm}"
+    elif doubt:
+        purpose = f"so {who} can answer their doubts about {doubt}"
     else:
         purpose = f"so {who} knows where things stand"
     why = (f"Tell {who} how {w.interview_phrase(held_on, interview.format, facts.today)} at "

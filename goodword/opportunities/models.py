@@ -178,7 +178,7 @@ class Interview(models.Model):
     format = models.CharField(max_length=20, choices=InterviewFormat, default=InterviewFormat.VIDEO)
     questions = models.TextField("questions asked", max_length=10000, blank=True)
     strong_points = models.TextField("strong points to confirm", max_length=5000, blank=True)
-    weak_points = models.TextField("weak points to reinforce", max_length=5000, blank=True)
+    weak_points = models.TextField("doubts they had", max_length=5000, blank=True)
     notes = models.TextField(max_length=10000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

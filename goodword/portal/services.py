@@ -245,7 +245,7 @@ def page_content(link: PortalLink) -> dict:
     }
     if link.shares(Share.BRIEFING):
         content["briefing"] = {
-            "confirm": job["recap"]["strong_points"], "reinforce": job["recap"]["weak_points"],
+            "confirm": job["recap"]["strong_points"], "doubts": job["recap"]["weak_points"],
             "posting_points": job["posting_points"],
         }
     if link.shares(Share.RECAP):
