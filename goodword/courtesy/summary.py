@@ -177,7 +177,8 @@ def trigger_statements(vendor: str) -> list[str]:
 
 
 def install_triggers(sender=None, *, using="default", **kwargs) -> None:
-    """post_migrate: (re)install the triggers, whatever a migration rebuilt meanwhile."""
+    """post_migrate: (re)install the triggers, whatever a migration rebuilt meanwhile.
+    Migrations ran without them (drop_triggers), so no kept debts are trusted after."""
     from django.db import connections
 
     connection = connections[using]
@@ -186,3 +187,21 @@ def install_triggers(sender=None, *, using="default", **kwargs) -> None:
     with connection.cursor() as cursor:
         for statement in trigger_statements(connection.vendor):
             cursor.execute(statement)
+        cursor.execute(f"UPDATE {LedgerSummary._meta.db_table} SET version = version + 1")
+
+
+def drop_triggers(sender=None, *, using="default", **kwargs) -> None:
+    """pre_migrate: take the triggers away while migrations run. SQLite rebuilds a
+    table to alter it (copy, drop, rename), and a trigger on another table that
+    names the dropped one (a listing's names its opportunity) makes that fail."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, name in ((table, f"goodword_ledger_{table}_{operation.lower()}")
+                            for table in ledger_tables() if table in tables for operation in _OPERATIONS):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" if connection.vendor == "sqlite"
+                           else f"DROP TRIGGER IF EXISTS {name} ON {table}")
