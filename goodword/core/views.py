@@ -8,7 +8,7 @@ from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import update_profile
 
 from goodword.courtesy.chart import asked_chart_context
-from goodword.courtesy.ledger import ledger_for_request
+from goodword.courtesy.ledger import request_ledger_view
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
 from goodword.portal.services import notices_context
@@ -41,7 +41,7 @@ def home(request):
     )
     # One row more than shown tells whether to link to the rest, without a count query.
     shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])
-    ledger = ledger_context(user, ledger=ledger_for_request(request))
+    ledger = ledger_context(user, ledger=request_ledger_view(request))  # kept while nothing changed
     return render(request, "core/home.html", {
         **ledger,
         **asked_chart_context(user),

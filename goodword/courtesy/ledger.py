@@ -279,6 +279,14 @@ class Ledger:
         """Applications left out because they ended before the archive horizon."""
         return self.facts.archived_count if self.facts is not None else 0
 
+    @property
+    def hidden_count(self) -> int:
+        return len(self.hidden)
+
+    @property
+    def archive_after_days(self) -> int:
+        return self.settings.archive_after_days
+
     @cached_property
     def history(self) -> list[rules.Breach]:
         """Every call that came before a heads-up, settled or not (computed when shown)."""
@@ -349,6 +357,22 @@ def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
         cached = request._courtesy_ledger = build_ledger(request.user)
         summary.store(request.user, stamp, cached)
     return cached
+
+
+def request_ledger_view(request) -> Ledger | summary.KeptLedger:
+    """What the dashboard and the ledger page show for the signed-in user: the
+    request's ledger when it built one, else the kept one while its stamp holds
+    (summary.KeptLedger: no facts read, no rules run), else a fresh build (then kept)."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is not None:
+        return cached
+    stamp = summary.read(request.user, with_debts=True)
+    kept = stamp.kept_ledger() if stamp.fresh(timezone.now()) else None
+    if kept is None:
+        return ledger_for_request(request, stamp)
+    request._courtesy_open_count = stamp.open_count  # for the badge, later in the page
+    request._courtesy_kept_debts = kept.open, kept.today
+    return kept
 
 
 def request_open_debts(request) -> tuple[list[Debt], dt.date]:

@@ -412,6 +412,14 @@ class Breach:
     called_on: dt.date
     settled_on: dt.date | None
 
+    @property
+    def company(self) -> str:
+        return self.opportunity.company
+
+    @property
+    def reference_name(self) -> str:
+        return self.reference.name
+
 
 def breaches(facts: Facts) -> list[Breach]:
     """Every unannounced call, settled or not, newest first: the history."""
