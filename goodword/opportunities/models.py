@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 
 from goodword.core.fields import SafeDateField, SafeDateTimeField
 from goodword.core.models import OwnedQuerySet
+from goodword.core.urlcache import url_for_pk
 from goodword.lib import vocabulary
 
 
@@ -89,7 +89,7 @@ class Opportunity(models.Model):
         return f"{self.role} at {self.company}"
 
     def get_absolute_url(self):
-        return reverse("opportunities:detail", args=[self.pk])
+        return url_for_pk("opportunities:detail", self.pk)  # listed by the hundred: no reverse() each
 
     # The stage is derived from the history; for_user() annotates it, and
     # this fallback serves an instance fetched some other way.
