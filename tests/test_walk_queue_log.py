@@ -18,8 +18,10 @@ class Recorder(logging.Handler):
 
 def test_the_configured_waitress_queue_logger_says_each_depth_once():
     logger = logging.getLogger("waitress.queue")
-    [installed] = [f for f in logger.filters if isinstance(f, QueueDepthOnChange)]  # by settings.LOGGING
-    installed.last_depth = None  # whatever an earlier test let through
+    installed = [f for f in logger.filters if isinstance(f, QueueDepthOnChange)]  # by settings.LOGGING
+    assert installed, "settings.LOGGING does not install the filter"
+    for depth_filter in installed:  # once per logging set-up a test ran
+        depth_filter.last_depth = None  # whatever an earlier test let through
     recorder = Recorder()
     logger.addHandler(recorder)
     try:
