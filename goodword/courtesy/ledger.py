@@ -333,9 +333,11 @@ class Ledger:
         return self.settings.archive_after_days
 
     @cached_property
-    def history(self) -> list[rules.Breach]:
-        """Every call that came before a heads-up, settled or not (computed when shown)."""
-        return rules.breaches(self.facts) if self.facts is not None else []
+    def history(self) -> list[summary.KeptBreach]:
+        """Every call that came before a heads-up, settled or not (computed when shown),
+        in the shape the kept ledger keeps them."""
+        return [summary.KeptBreach(b.called_on, b.opportunity.company, b.reference.name, b.settled_on)
+                for b in rules.breaches(self.facts)] if self.facts is not None else []
 
     def by_severity(self) -> list[tuple[Severity, list[Debt]]]:
         groups = []

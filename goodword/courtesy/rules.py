@@ -226,14 +226,8 @@ def stale_briefing(facts: Facts) -> Iterator[Debt]:
 def _stale_briefing_debt(facts, listing, ref, opp, interview, held_on) -> Debt:
     who = w.short_name(ref.name)
     confirm, doubt = w.point(interview.strong_points), w.point(interview.weak_points)
-    if confirm and doubt:
-        purpose = f"so {who} can confirm {confirm} and answer their doubts about {doubt}"
-    elif confirm:
-        purpose = f"so {who} can confirm {confirm}"
-    elif doubt:
-        purpose = f"so {who} can answer their doubts about {doubt}"
-    else:
-        purpose = f"so {who} knows where things stand"
+    aims = [f"confirm {confirm}"] * bool(confirm) + [f"answer their doubts about {doubt}"] * bool(doubt)
+    purpose = f"so {who} can {' and '.join(aims)}" if aims else f"so {who} knows where things stand"
     why = (f"Tell {who} how {w.interview_phrase(held_on, interview.format, facts.today)} at "
            f"{opp.company} went, {purpose}.")
     return _debt("stale_briefing", Severity.MEDIUM, held_on + dt.timedelta(days=BRIEF_WITHIN_DAYS),
@@ -411,14 +405,6 @@ class Breach:
     opportunity: OppFacts
     called_on: dt.date
     settled_on: dt.date | None
-
-    @property
-    def company(self) -> str:
-        return self.opportunity.company
-
-    @property
-    def reference_name(self) -> str:
-        return self.reference.name
 
 
 def breaches(facts: Facts) -> list[Breach]:

@@ -87,10 +87,8 @@ class KeptLedger:
     @classmethod
     def of(cls, ledger) -> KeptLedger:
         """The same parts of a freshly built ledger (what store() keeps)."""
-        history = [KeptBreach(b.called_on, b.company, b.reference_name, b.settled_on)
-                   for b in ledger.history[:KEPT_HISTORY]]
         return cls(ledger.today, list(ledger.open), list(ledger.holds), ledger.hidden_count, ledger.archived_count,
-                   ledger.archive_after_days, history)
+                   ledger.archive_after_days, ledger.history[:KEPT_HISTORY])
 
     def as_json(self) -> dict:
         """Everything but the debts and the day (kept in their own columns)."""
