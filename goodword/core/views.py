@@ -32,6 +32,7 @@ def home(request):
         .exclude(stage__in=CLOSED_STAGES)
         .annotate(slate_size=Count("listings"))
         .order_by("-stage_since", "-id")
+        .only("id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
     )
     status_counts = dict(
         Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
