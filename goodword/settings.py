@@ -12,7 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent
 GOODWORD_HOME = CONFIG.home
 GOODWORD_MODE = CONFIG.mode
 GOODWORD_CLI_USER = CONFIG.cli_user
-GOODWORD_PUBLIC_URL = CONFIG.public_url
+# None when unset: links then use the address `goodword serve` last ran at (portal.services.public_base_url).
+GOODWORD_PUBLIC_URL = CONFIG.public_url if CONFIG.public_url_set else None
 GOODWORD_DAILY_BACKUP = CONFIG.daily_backup
 GOODWORD_OPEN_SIGNUP = CONFIG.open_signup
 # The reverse proxy (goodword/core/client_address.py): who may say which client and which scheme a request had.
@@ -233,9 +234,12 @@ LOGGING_CONFIG = "goodword.lib.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"}},
+    "filters": {"redact_secrets": {"()": "goodword.lib.redact.RedactSecretsFilter"},
+                "queue_depth_on_change": {"()": "goodword.lib.queue_log.QueueDepthOnChange"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # One line per request (goodword/core/request_log.py), in hosted mode: a laptop's terminal stays quiet.
-    "loggers": {"goodword.requests": {"level": "INFO" if CONFIG.hosted else "WARNING"}},
+    # Waitress's "Task queue depth is N", once per change rather than once per request.
+    "loggers": {"goodword.requests": {"level": "INFO" if CONFIG.hosted else "WARNING"},
+                "waitress.queue": {"filters": ["queue_depth_on_change"]}},
 }

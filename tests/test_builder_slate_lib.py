@@ -75,10 +75,10 @@ def test_the_skills_and_domains_a_posting_names_are_listed_once():
 def test_the_employers_count_and_senior_roles_set_how_many():
     assert references_asked_for(POSTING) == 3
     assert references_asked_for("Two references, please") == 2
-    assert wanted_count(3, "Senior SRE", "no count here") == 4
-    assert wanted_count(3, "Backend developer", "") == 3
+    assert wanted_count(None, "Senior SRE", "no count here") == 4  # not said: the role's default
+    assert wanted_count(None, "Backend developer", "") == 3
     assert wanted_count(5, "Backend developer", "") == 5
-    assert wanted_count(3, "Staff engineer", POSTING) == 3
+    assert wanted_count(None, "Staff engineer", POSTING) == 3
 
 
 def test_stems_synonyms_and_misspellings_match_multi_word_skills():

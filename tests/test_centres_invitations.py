@@ -57,3 +57,10 @@ def test_an_invitation_that_cannot_be_mailed_keeps_nothing(centre, hosted):
     with pytest.raises(ValidationError, match="could not be mailed"):
         services.invite(centre, "dana@example.org", "candidate", None)
     assert not Seat.objects.exists() and not Invitation.objects.exists()
+
+
+def test_the_mailed_link_starts_with_the_instance_address_browsers_use(centre, hosted):
+    hosted.GOODWORD_PUBLIC_URL = None
+    hosted.CSRF_TRUSTED_ORIGINS = ["https://refs.example.org"]
+    services.invite(centre, "dana@example.org", "candidate", None)
+    assert "https://refs.example.org/accounts/invite/" in mail.outbox[0].body

@@ -82,7 +82,7 @@ def test_running_the_demo_twice_changes_nothing(loaded):
     before = snapshot(loaded)
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 0
-    assert "already loaded" in result.output
+    assert "already in your account" in result.output
     assert snapshot(loaded) == before
 
 

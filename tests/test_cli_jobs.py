@@ -78,7 +78,7 @@ def test_job_show_prints_every_section(run, alice):
     make_interview(job, with_whom="Priya Raman", weak_points="Kubernetes depth")
     make_listing(job, make_reference(alice, name="Dana Whitfield"))
     output = run("job", "show", job.pk).output
-    for text in ("Platform Engineer at Northwind", "Stage history:", "Priya Raman", "Reinforce: Kubernetes depth",
+    for text in ("Platform Engineer at Northwind", "Stage history:", "Priya Raman", "Doubts: Kubernetes depth",
                  "1. Dana Whitfield (Manager) — Listed", "Events (0"):
         assert text in output
 

@@ -142,7 +142,7 @@ def test_an_interview_after_the_briefing_asks_for_an_update_naming_the_points():
     assert (debt.severity, debt.action) == (Severity.MEDIUM, "briefing")
     assert debt.due_on == day_ago(2)
     assert debt.why == ("Tell Dana how Friday's panel at Northwind went, so Dana can confirm “Incident leadership” "
-                        "and reinforce “Kubernetes depth”.")
+                        "and answer their doubts about “Kubernetes depth”.")
 
 
 def test_the_latest_interview_counts_even_when_an_earlier_one_was_briefed():

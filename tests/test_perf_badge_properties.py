@@ -1,5 +1,6 @@
-"""The kept open debts (and the badge's count) equal a fresh build after any sequence of writes and
-clock moves (DESIGN.md: derived data may be cached, never trusted blindly)."""
+"""The kept open debts (and the badge's count, and what the dashboard and the ledger page show:
+holds, hidden and archived counts, calls without warning) equal a fresh build after any sequence
+of writes and clock moves (DESIGN.md: derived data may be cached, never trusted blindly)."""
 
 import datetime as dt
 
@@ -31,6 +32,8 @@ operation = st.one_of(
               st.integers(-72, 0)),
     st.tuples(st.just("list"), st.integers(0, REFS - 1), st.integers(0, OPPS - 1)),
     st.tuples(st.just("unlist"), st.integers(0, OPPS - 1)),
+    # Listed, then called by the employer at once: a call without warning (the ledger page's history).
+    st.tuples(st.just("called"), st.integers(0, REFS - 1), st.integers(0, OPPS - 1)),
     st.tuples(st.just("stage"), st.integers(0, OPPS - 1), st.sampled_from(STAGES)),
     st.tuples(st.just("interview"), st.integers(0, OPPS - 1), st.integers(-48, 48)),
     st.tuples(st.just("decide"), st.sampled_from(["snooze", "dismiss"])),
@@ -38,6 +41,8 @@ operation = st.one_of(
     st.tuples(st.just("delete_event")),
     st.tuples(st.just("rest"), st.integers(0, REFS - 1)),
     st.tuples(st.just("clock"), st.integers(1, 40)),
+    st.tuples(st.just("clock"), st.just(24 * 95)),  # past the archive horizon (90 days at least)
+    st.tuples(st.just("archive"), st.sampled_from([0, 90, 180])),
 )
 
 
@@ -50,6 +55,10 @@ def apply(user, refs, opps, op, now):
         log(refs[ref], kind, opps[opp] if opp < OPPS else None, at=written + dt.timedelta(hours=hours))
     elif name == "list" and not Listing.objects.filter(opportunity=opps[op[2]], reference=refs[op[1]]).exists():
         make_listing(opps[op[2]], refs[op[1]])
+    elif name == "called":
+        if not Listing.objects.filter(opportunity=opps[op[2]], reference=refs[op[1]]).exists():
+            make_listing(opps[op[2]], refs[op[1]])
+        log(refs[op[1]], "employer_contacted", opps[op[2]], at=written)
     elif name == "unlist":
         Listing.objects.filter(pk__in=Listing.objects.filter(opportunity=opps[op[1]]).values("pk")[:1]).delete()
     elif name == "stage":
@@ -66,6 +75,8 @@ def apply(user, refs, opps, op, now):
                 courtesy.dismiss(user, debts[0].key, "handled elsewhere", now=now)
     elif name == "settings":
         courtesy.save_settings(user, thank_within_days=op[1])
+    elif name == "archive":
+        courtesy.save_settings(user, thank_within_days=7, archive_after_days=op[1])
     elif name == "delete_event":
         Event.objects.filter(pk__in=Event.objects.filter(owner=user).values("pk")[:1]).delete()
     elif name == "rest":
@@ -90,6 +101,10 @@ def test_the_kept_count_always_equals_a_fresh_build(operations):
 
 
 def assert_kept_equals_fresh(user, now):
-    fresh = build_ledger(user, now).open
+    built = build_ledger(user, now)
+    fresh = built.open
     assert summary.open_count(user, now) == len(fresh)  # may build and keep them
     assert summary.open_debts(user, now) == fresh  # kept ones, read back
+    whole = summary.KeptLedger.of(built)
+    assert summary.kept_ledger(user, now) == whole  # may build and keep it
+    assert summary.kept_ledger(user, now) == whole  # kept, read back

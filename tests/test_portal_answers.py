@@ -33,7 +33,7 @@ def test_briefing_and_recap_show_interview_points_when_shared(client, alice):
     _listing, token = make_portal_setup(alice, shared=["briefing", "recap"])
     body = client.get(page_url(token)).content.decode()
     assert "Points to confirm" in body and "Incident leadership" in body
-    assert "Points to reinforce" in body and "Kubernetes depth" in body
+    assert "Where they had doubts" in body and "Kubernetes depth" in body
     assert "Tell us about a migration you led." in body
     assert "Recommendation-letter draft" not in body
 

@@ -66,7 +66,7 @@ def test_the_slate_column_says_how_many_are_listed_and_wanted(alice, alice_clien
     from tests.factories.opportunities import make_listing
 
     wanted = make_opportunity(alice, company="Globex", references_wanted=3)
-    unsaid = make_opportunity(alice, company="Initech", references_wanted=0)  # 0: the employer has not said
+    unsaid = make_opportunity(alice, company="Initech", references_wanted=None)  # None: the employer has not said
     for job in (wanted, unsaid):
         make_listing(job, make_reference(alice, name=f"Ref at {job.company}"))
     for url in (reverse("core:home"), reverse("opportunities:list")):

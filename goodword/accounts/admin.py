@@ -1,10 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from goodword.accounts.models import Invitation, LoginToken
 from goodword.accounts.services import INVITATION_DAYS, create_invitation, invitable_email, send_invitation
+from goodword.portal.services import public_base_url
 
 
 @admin.register(LoginToken)
@@ -57,7 +57,7 @@ class InvitationAdmin(admin.ModelAdmin):
         invitation, path = create_invitation(form.cleaned_data["email"], request.user, form.cleaned_data["days"])
         for field in Invitation._meta.concrete_fields:  # the admin goes on with the saved row
             setattr(obj, field.attname, getattr(invitation, field.attname))
-        link = settings.GOODWORD_PUBLIC_URL + path
+        link = public_base_url() + path
         try:
             send_invitation(invitation, path)
         except (OSError, ValidationError):

@@ -146,10 +146,11 @@ def accept_invitation(invitation_id: int, user) -> Invitation:
 def send_invitation(invitation: Invitation, url_path: str) -> None:
     """Mail the invitation link through the instance's mailer (the invitee has no account to queue it under)."""
     from goodword.outreach.appmail import send_instance_mail
+    from goodword.portal.services import public_base_url
 
     inviter = invitation.invited_by
     send_instance_mail(to_address=invitation.email, template="accounts/email/invitation", context={
-        "link": settings.GOODWORD_PUBLIC_URL + url_path, "expires_at": invitation.expires_at,
+        "link": public_base_url() + url_path, "expires_at": invitation.expires_at,
         "inviter": (inviter.get_full_name() or inviter.email) if inviter else "",
     })
 

@@ -23,13 +23,15 @@ def invite(email, days, send):
     _django.setup()
     from django.conf import settings
 
+    from goodword.portal.services import public_base_url
+
     if settings.GOODWORD_MODE != "hosted":
         raise click.ClickException("Invitations are for hosted mode (GOODWORD_MODE=hosted); "
                                    "on your own computer `goodword serve` signs you in.")
     from goodword.accounts.services import create_invitation, send_invitation
 
     invitation, path = create_invitation(email, invited_by=None, days=days)
-    link = settings.GOODWORD_PUBLIC_URL + path
+    link = public_base_url() + path
     if send:
         try:
             send_invitation(invitation, path)

@@ -22,6 +22,7 @@ from goodword.cli.common import (
     pick_opportunity,
     when_text,
 )
+from goodword.cli.types import WantedCount
 
 TEXT_FIELDS = {
     "url": "posting_url",
@@ -34,7 +35,7 @@ DATE_FIELDS = {"start_date": ("start_date", "--start-date"), "announced_on": ("a
 FIELD_OPTIONS = {
     "company": "COMPANY", "role": "ROLE", "posting_url": "--url", "posting_text": "--posting-file",
     "references_wanted": "--wanted", "stage": "STAGE", "changed_on": "--on",
-    "with_whom": "--with", "strong_points": "--confirm", "weak_points": "--reinforce",
+    "with_whom": "--with", "strong_points": "--confirm", "weak_points": "--doubts",
 }
 
 
@@ -43,7 +44,8 @@ def opportunity_options(command):
         click.option("--url", help="The posting's web address."),
         click.option("--posting-file", type=click.File("r", encoding="utf-8"), metavar="PATH|-",
                      help="Read the posting text from a file, or from standard input with -."),
-        click.option("--wanted", type=click.IntRange(0, 50), help="How many references the employer wants."),
+        click.option("--wanted", type=WantedCount(),
+                     help="How many references the employer wants (1-50), or not-said if they haven't said."),
         click.option("--checker-name", metavar="TEXT", help="Who will check your references."),
         click.option("--checker-email", metavar="EMAIL", help="The checker's email address."),
         click.option("--checker-phone", metavar="PHONE", help="The checker's phone number."),
@@ -67,7 +69,7 @@ def collect_fields(options: dict, *, editing: bool) -> dict:
     if options["posting_file"] is not None:
         fields["posting_text"] = options["posting_file"].read().strip()
     if options["wanted"] is not None:
-        fields["references_wanted"] = options["wanted"]
+        fields["references_wanted"] = options["wanted"] or None  # 0: not said
     return fields
 
 
@@ -79,7 +81,7 @@ Examples:
   goodword job show Northwind
   goodword job stage Northwind references_requested --note "Recruiter asked for three"
   goodword job interview Northwind --when "2026-11-20 14:00" --with "Priya (panel)" \\
-      --confirm "incident leadership" --reinforce "Kubernetes depth"
+      --confirm "incident leadership" --doubts "Kubernetes depth"
 """
 )
 def job():
@@ -204,6 +206,7 @@ def show(opportunity, as_json):
     checker = ", ".join(part for part in (row.checker_name, row.checker_email, row.checker_phone) if part)
     for label, value in [
         ("Posting", row.posting_url),
+        ("References wanted", row.references_wanted or "not said"),
         ("Checker", checker),
         ("Starts", row.start_date),
         ("Announced", row.announced_on),
@@ -222,7 +225,7 @@ def show(opportunity, as_json):
         with_whom = f" with {interview.with_whom}" if interview.with_whom else ""
         click.echo(f"  {when_text(interview.when)}  {interview.get_format_display()}{with_whom}")
         for label, value in [("Questions", interview.questions), ("Confirm", interview.strong_points),
-                             ("Reinforce", interview.weak_points), ("Notes", interview.notes)]:
+                             ("Doubts", interview.weak_points), ("Notes", interview.notes)]:
             if value:
                 click.echo(f"      {label}: {' '.join(value.split())}")
     click.echo(f"\nSlate ({slate_count_text(len(slate), row.references_wanted)}):")
@@ -273,7 +276,7 @@ Examples:
   goodword job interview Northwind --when "2026-11-20 14:00" --with "Priya Raman, hiring manager"
   goodword job interview Northwind --when yesterday --format panel \\
       --questions "A migration you led; an incident you ran" \\
-      --confirm "Incident leadership" --reinforce "Kubernetes depth"
+      --confirm "Incident leadership" --doubts "Kubernetes depth"
 """,
 )
 @click.argument("opportunity")
@@ -282,9 +285,11 @@ Examples:
 @click.option("--format", "format_", type=Word(INTERVIEW_FORMATS), default="video", show_default=True)
 @click.option("--questions", default="", metavar="TEXT", help="The questions they asked.")
 @click.option("--confirm", default="", metavar="TEXT", help="Strong points your references should confirm.")
-@click.option("--reinforce", default="", metavar="TEXT", help="Weak points your references could reinforce.")
+@click.option("--doubts", default="", metavar="TEXT", help="Doubts the interviewers had that a reference can answer.")
+# The option's earlier name, kept so existing scripts still work.
+@click.option("--reinforce", "doubts_old_name", default="", hidden=True)
 @click.option("--notes", default="", metavar="TEXT")
-def interview(opportunity, when, with_whom, format_, questions, confirm, reinforce, notes):
+def interview(opportunity, when, with_whom, format_, questions, confirm, doubts, doubts_old_name, notes):
     """Record an interview; its points feed your references' briefings."""
     user = boot()
     from goodword.opportunities import services
@@ -295,7 +300,7 @@ def interview(opportunity, when, with_whom, format_, questions, confirm, reinfor
         saved = services.save_interview(
             Interview(
                 opportunity=row, when=parse_when(when), with_whom=with_whom.strip(), format=format_,
-                questions=questions.strip(), strong_points=confirm.strip(), weak_points=reinforce.strip(),
+                questions=questions.strip(), strong_points=confirm.strip(), weak_points=(doubts or doubts_old_name).strip(),
                 notes=notes.strip(),
             )
         )

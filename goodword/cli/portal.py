@@ -18,7 +18,7 @@ Examples:
 \b
 The link is printed once: only a hash of it is kept. It ends 30 days after
 the opportunity closes, and at most 120 days after it was made. Links start
-with GOODWORD_PUBLIC_URL (default http://127.0.0.1:8000).
+with GOODWORD_PUBLIC_URL, else the address `goodword serve` last ran at.
 """
 )
 @click.argument("job_text", metavar="JOB")

@@ -54,6 +54,12 @@ def serve(host, port, no_browser, demo, threads):
     if settings.GOODWORD_MODE == "local":
         from goodword.accounts.services import issue_login_token, local_user
 
+        if not settings.GOODWORD_PUBLIC_URL:  # links the CLI prints meanwhile point here
+            from pathlib import Path
+
+            from goodword.lib.config import record_served_url
+
+            record_served_url(Path(settings.GOODWORD_HOME), base)
         token = issue_login_token(local_user())
         url = base + reverse("accounts:token_login", args=[token])
         click.echo(f"Goodword is running at {base}/")

@@ -162,7 +162,7 @@ REFERENCES = {
 
 # key -> (fields, stage history as (stage, days ago, note), interviews, slate, events);
 # create_opportunity takes no note, so the first stage carries none.
-# interviews: (days ago (negative = upcoming), hour, format, with, questions, confirm, reinforce)
+# interviews: (days ago (negative = upcoming), hour, format, with, questions, confirm, doubts)
 # events: (reference key, kind, days ago, channel, note)
 OPPORTUNITIES = {
     "harbor": (
@@ -372,10 +372,10 @@ def load_demo(user) -> bool:
         job = opportunities.create_opportunity(user, stage=first, stage_on=today - dt.timedelta(days=first_days), **fields)
         for stage, days, note in later:
             opportunities.change_stage(job, stage, on=today - dt.timedelta(days=days), note=note)
-        for days, hour, format_, with_whom, questions, confirm, reinforce in interviews:
+        for days, hour, format_, with_whom, questions, confirm, doubts in interviews:
             opportunities.save_interview(Interview(
                 opportunity=job, when=times.at(days, hour), format=format_, with_whom=with_whom,
-                questions=questions, strong_points=confirm, weak_points=reinforce,
+                questions=questions, strong_points=confirm, weak_points=doubts,
             ))
         for key in slate:
             listing = opportunities.add_to_slate(job, refs[key])

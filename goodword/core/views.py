@@ -11,7 +11,7 @@ from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import update_profile
 
 from goodword.courtesy.chart import asked_chart_context
-from goodword.courtesy.ledger import ledger_for_request
+from goodword.courtesy.ledger import request_ledger_view
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
 from goodword.portal.services import notices_context
@@ -35,6 +35,7 @@ def home(request):
         .exclude(stage__in=CLOSED_STAGES)
         .annotate(slate_size=Count("listings"))
         .order_by("-stage_since", "-id")
+        .only("id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
     )
     status_counts = dict(
         Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
@@ -44,7 +45,7 @@ def home(request):
     )
     # One row more than shown tells whether to link to the rest, without a count query.
     shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])
-    ledger = ledger_context(user, ledger=ledger_for_request(request))
+    ledger = ledger_context(user, ledger=request_ledger_view(request))  # kept while nothing changed
     return render(request, "core/home.html", {
         **ledger,
         **asked_chart_context(user),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CourtesyConfig(AppConfig):
@@ -8,7 +8,9 @@ class CourtesyConfig(AppConfig):
     verbose_name = "Courtesy ledger"
 
     def ready(self):
-        from goodword.courtesy.summary import install_triggers
+        from goodword.courtesy.summary import drop_triggers, install_triggers
 
-        # After every migrate, not in a migration: rebuilding a table on SQLite drops its triggers.
+        # After every migrate, not in a migration: rebuilding a table on SQLite drops its triggers,
+        # and fails while a trigger on another table names it, so they are dropped before.
+        pre_migrate.connect(drop_triggers, sender=self, dispatch_uid="goodword_ledger_triggers_off")
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="goodword_ledger_triggers")

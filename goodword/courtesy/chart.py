@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
+from goodword.core.urlcache import url_for_pk
 from goodword.opportunities.models import Listing
 from goodword.timeline.models import Event
 
@@ -40,6 +41,10 @@ class AskedRow:
     contacts_x: float = 0
     contacts_width: float = 0
     total_x: float = 0
+
+    @property
+    def url(self) -> str:
+        return url_for_pk("references:detail", self.reference_id)
 
     @property
     def total(self) -> int:

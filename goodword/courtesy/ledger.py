@@ -164,54 +164,103 @@ def fetch_facts(user, now: dt.datetime | None = None, user_settings: UserSetting
     return Facts(now, user_settings, *_fetch_parts(user, archive_before))
 
 
+# Each query of _fetch_parts() as a queryset of one owner id. Building and
+# compiling them cost a quarter of the realistic ledger's time, every time, for
+# the same SQL: it is compiled once per database (_rows) and only the owner changes.
+def _references_query(owner_id: int):
+    latest = (Event.objects.filter(owner_id=owner_id, reference=OuterRef("pk"))
+              .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
+    return (Reference.objects.filter(owner_id=owner_id)
+            .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")),
+                                 consent_on=_RawDate(F("consent_given_on")), away=_RawDate(F("away_until")))
+            .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event",
+                         "consent_on", "consent_scope", "away", "max_calls_a_month"))
+
+
+def _stages_query(owner_id: int):
+    return (StageChange.objects.filter(opportunity__owner_id=owner_id)
+            .order_by("opportunity_id", "changed_on", "id").annotate(day=_RawDate(F("changed_on")))
+            .values_list("opportunity_id", "stage", "day"))
+
+
+def _interviews_query(owner_id: int):
+    return (Interview.objects.filter(opportunity__owner_id=owner_id)
+            .order_by("opportunity_id", "when", "id").annotate(moment=_Raw(F("when")))
+            .values_list("opportunity_id", "moment", "format", "strong_points", "weak_points"))
+
+
+def _opportunities_query(owner_id: int):
+    return (Opportunity.objects.filter(owner_id=owner_id)
+            .order_by().annotate(announced=_RawDate(F("announced_on")))
+            .values_list("id", "company", "role", "references_wanted", "announced"))
+
+
+def _employer_asked_query(owner_id: int):
+    # References are in play once the employer called one of them or holds the reference sheet.
+    return (Event.objects.filter(owner_id=owner_id, kind__in=IN_EMPLOYER_HANDS, opportunity__isnull=False)
+            .order_by().values_list("opportunity_id").annotate(called=_Raw(Min("occurred_at")))
+            .values_list("opportunity_id", "called"))
+
+
+def _owed_words_query(owner_id: int):
+    answered = Event.objects.filter(owner_id=owner_id, reference=OuterRef("reference"), kind__in=OWED_WORD_ANSWERS,
+                                    occurred_at__gte=OuterRef("occurred_at"))
+    return (Event.objects.filter(owner_id=owner_id, kind__in=OWED_WORD_KINDS).exclude(Exists(answered)).order_by()
+            .annotate(moment=_Raw(F("occurred_at")))
+            .values_list("kind", "reference_id", "opportunity_id", "moment", "note"))
+
+
+_OWNER = -7_777_777_777  # an owner id no row has, standing for the real one in the compiled SQL
+_COMPILED: dict[tuple, tuple] = {}
+
+
+def _rows(build, owner_id: int) -> list[tuple]:
+    """The rows of build(owner_id), from its SQL compiled once per database and
+    run on a plain cursor. The columns read need none of Django's converters:
+    moments and dates come as text (_Raw, _RawDate) or as the driver gives them."""
+    key = (connection.alias, connection.vendor, build)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        sql, params = build(_OWNER).query.sql_with_params()
+        slots = [index for index, param in enumerate(params) if param == _OWNER]
+        assert slots, "the query does not name its owner"
+        compiled = _COMPILED[key] = (sql, tuple(params), tuple(slots))
+    sql, params, slots = compiled
+    params = list(params)
+    for index in slots:
+        params[index] = owner_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
     """What fetch_facts() reads, none of it depending on the moment: (references,
     opportunities, listings, employer_asked, how many applications are archived)."""
-    latest = (Event.objects.filter(owner=user, reference=OuterRef("pk"))
-              .order_by(*LATEST_MOMENT_FIRST).values("occurred_at")[:1])
+    owner_id = user.pk
     references = {
         pk: RefFacts(pk, name, relationship, status, moment(created_at), moment(last_event), channel,
                       day(consent_on), consent_scope, day(away_until), max_calls)
         for pk, name, relationship, status, created_at, channel, last_event, consent_on, consent_scope, away_until,
-        max_calls
-        in Reference.objects.filter(owner=user)
-        .order_by().annotate(last_event=_Raw(Subquery(latest)), created=_Raw(F("created_at")),
-                             consent_on=_RawDate(F("consent_given_on")), away=_RawDate(F("away_until")))
-        .values_list("id", "name", "relationship", "status", "created", "preferred_channel", "last_event",
-                     "consent_on", "consent_scope", "away", "max_calls_a_month")
+        max_calls in _rows(_references_query, owner_id)
     }
 
     stages: dict[int, list] = {}
-    for opportunity_id, stage, changed_on in (
-        StageChange.objects.filter(opportunity__owner=user)
-        .order_by("opportunity_id", "changed_on", "id").annotate(day=_RawDate(F("changed_on")))
-        .values_list("opportunity_id", "stage", "day")
-    ):
+    for opportunity_id, stage, changed_on in _rows(_stages_query, owner_id):
         stages.setdefault(opportunity_id, []).append((stage, day(changed_on)))
     interviews: dict[int, list] = {}
-    for opportunity_id, when, kind, strong, weak in (
-        Interview.objects.filter(opportunity__owner=user)
-        .order_by("opportunity_id", "when", "id").annotate(moment=_Raw(F("when")))
-        .values_list("opportunity_id", "moment", "format", "strong_points", "weak_points")
-    ):
+    for opportunity_id, when, kind, strong, weak in _rows(_interviews_query, owner_id):
         interviews.setdefault(opportunity_id, []).append(InterviewFacts(moment(when), kind, strong, weak))
     opportunities = {
         pk: OppFacts(pk, company, role, wanted, day(announced), tuple(stages.get(pk, ())),
                        tuple(interviews.get(pk, ())))
-        for pk, company, role, wanted, announced in Opportunity.objects.filter(owner=user)
-        .order_by().annotate(announced=_RawDate(F("announced_on")))
-        .values_list("id", "company", "role", "references_wanted", "announced")
+        for pk, company, role, wanted, announced in _rows(_opportunities_query, owner_id)
     }
     archived = {pk for pk, opp in opportunities.items() if opp.ended_before(archive_before)}
     for pk in archived:
         del opportunities[pk]
 
-    # References are in play once the employer called one of them or holds the reference sheet.
-    employer_asked = {
-        opportunity_id: moment(called)
-        for opportunity_id, called in Event.objects.filter(owner=user, kind__in=IN_EMPLOYER_HANDS, opportunity__isnull=False)
-        .order_by().values_list("opportunity_id").annotate(called=_Raw(Min("occurred_at"))).values_list("opportunity_id", "called")
-    }
+    employer_asked = {opportunity_id: moment(called) for opportunity_id, called in _rows(_employer_asked_query, owner_id)}
 
     listings = []
     append, parse, new, empty = listings.append, _parse, ListingFacts, {}
@@ -239,12 +288,8 @@ def _fetch_parts(user, archive_before: dt.date | None) -> tuple:
 
 def _owed_words(user) -> tuple:
     """Unlisted calls and reused letters that no later thanks or keeping in touch answered (one query)."""
-    answered = Event.objects.filter(owner=user, reference=OuterRef("reference"), kind__in=OWED_WORD_ANSWERS,
-                                    occurred_at__gte=OuterRef("occurred_at"))
-    rows = (Event.objects.filter(owner=user, kind__in=OWED_WORD_KINDS).exclude(Exists(answered)).order_by()
-            .values_list("kind", "reference_id", "opportunity_id", "occurred_at", "note"))
     return tuple(OwedWord(kind, reference_id, opportunity_id, moment(when), (note or "").split("\n")[0][:200])
-                 for kind, reference_id, opportunity_id, when, note in rows)
+                 for kind, reference_id, opportunity_id, when, note in _rows(_owed_words_query, user.pk))
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,10 +324,20 @@ class Ledger:
         """Applications left out because they ended before the archive horizon."""
         return self.facts.archived_count if self.facts is not None else 0
 
+    @property
+    def hidden_count(self) -> int:
+        return len(self.hidden)
+
+    @property
+    def archive_after_days(self) -> int:
+        return self.settings.archive_after_days
+
     @cached_property
-    def history(self) -> list[rules.Breach]:
-        """Every call that came before a heads-up, settled or not (computed when shown)."""
-        return rules.breaches(self.facts) if self.facts is not None else []
+    def history(self) -> list[summary.KeptBreach]:
+        """Every call that came before a heads-up, settled or not (computed when shown),
+        in the shape the kept ledger keeps them."""
+        return [summary.KeptBreach(b.called_on, b.opportunity.company, b.reference.name, b.settled_on)
+                for b in rules.breaches(self.facts)] if self.facts is not None else []
 
     def by_severity(self) -> list[tuple[Severity, list[Debt]]]:
         groups = []
@@ -349,6 +404,22 @@ def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
         cached = request._courtesy_ledger = build_ledger(request.user)
         summary.store(request.user, stamp, cached)
     return cached
+
+
+def request_ledger_view(request) -> Ledger | summary.KeptLedger:
+    """What the dashboard and the ledger page show for the signed-in user: the
+    request's ledger when it built one, else the kept one while its stamp holds
+    (summary.KeptLedger: no facts read, no rules run), else a fresh build (then kept)."""
+    cached = getattr(request, "_courtesy_ledger", None)
+    if cached is not None:
+        return cached
+    stamp = summary.read(request.user, with_debts=True)
+    kept = stamp.kept_ledger() if stamp.fresh(timezone.now()) else None
+    if kept is None:
+        return ledger_for_request(request, stamp)
+    request._courtesy_open_count = stamp.open_count  # for the badge, later in the page
+    request._courtesy_kept_debts = kept.open, kept.today
+    return kept
 
 
 def request_open_debts(request) -> tuple[list[Debt], dt.date]:

@@ -185,6 +185,9 @@ class LedgerSummary(models.Model):
     open_count = models.PositiveIntegerField(default=0)
     today = models.DateField(null=True)  # the user's day the debts were computed for
     open_debts = models.JSONField(default=list)  # summary.debt_as_json() of each, worst first
+    # The rest of what the ledger pages show (summary.KeptLedger): the announcement
+    # holds, the hidden and archived counts, the latest calls without warning.
+    extras = models.JSONField(default=dict)
 
     def __str__(self):
         return f"ledger summary of user {self.user_id}"

@@ -106,3 +106,57 @@ def group_rows(groups: Iterable[DebtGroup], today: dt.date) -> list[tuple[DebtGr
     """Each group with its debts as rows, for courtesy/ledger.html#ledger."""
     maker = RowMaker(today)
     return [(group, maker.rows(group.debts)) for group in groups]
+
+
+def debt_item_html(row: DebtRow, *, single: bool, csrf_input: str, settle_url: str, later_url: str, back_to: str,
+                   back_to_quoted: str) -> SafeString:
+    """One debt's <li>, the markup courtesy/ledger.html's "debt" partial had, built
+    in Python: through the template its thirty-odd lookups were most of the
+    dashboard's time once the ledger itself was kept (summary.KeptLedger)."""
+    debt, e = row.debt, escape
+    severity, dom_id, title, who = e(debt.severity.label), e(row.dom_id), e(row.title), e(row.who)
+    heading = "h3" if single else "h4"
+    named = f' <a href="{e(row.reference_url)}"><bdi>{e(debt.reference_name)}</bdi></a>' if row.reference_url else ""
+    if row.opportunity_url and (single or not row.reference_url):
+        named += (" ·" if row.reference_url else "") + (
+            f' <a href="{e(row.opportunity_url)}"><bdi>{e(debt.opportunity_label)}</bdi></a>')
+    also = f": {title}, {who}"
+    parts = [
+        f'\n<li class="debt debt-{severity}" id="{dom_id}">\n'
+        f'<{heading} class="debt-title" id="{dom_id}-title"><span class="severity-tag">{severity}</span> '
+        f"{title}:{named}</{heading}>\n"
+        f'<p class="why">{e(debt.why)}</p>\n',
+        (f'<p class="draft-link"><a class="button button-small button-quiet" href="{e(row.draft_url)}">Draft it'
+         f'<span class="visually-hidden">{also}</span></a></p>' if row.draft_url else ""),
+        f'\n<p class="due"><time datetime="{e(row.due_iso)}"{" class=\"overdue\"" if row.overdue else ""}>'
+        f'{e(row.due_text)}</time> <span class="muted">({e(row.due_long)})</span></p>\n',
+    ]
+    if debt.rule == "short_slate" and not debt.candidates:
+        parts.append(f'<p class="muted">Nobody to suggest: add someone to the <a href="{e(row.opportunity_url)}">'
+                     "opportunity's slate</a> and ask them.</p>\n")
+    else:
+        key = e(row.key)
+        parts.append(
+            f'<form class="settle form-inline" method="post" action="{e(settle_url)}" hx-post="{e(settle_url)}" '
+            f'aria-label="Settle{also}">{csrf_input}<input type="hidden" name="key" value="{key}">'
+            f'<input type="hidden" name="next" value="{e(back_to)}">\n')
+        if debt.candidates:
+            options = "".join(f'<option value="{e(pk)}">{e(name)}</option>' for pk, name in debt.candidates)
+            parts.append(f'<div class="field"><label for="{dom_id}-reference">Who agreed</label> '
+                         f'<select name="reference" id="{dom_id}-reference">{options}</select></div>')
+        parts.append("\n")
+        if debt.action != "rest":
+            parts.append(
+                f'<div class="field"><label for="{dom_id}-channel">How</label> <select name="channel" '
+                f'id="{dom_id}-channel">{row.channel_options}</select></div>\n<div class="field"><label '
+                f'for="{dom_id}-note">Note</label> <input type="text" name="note" id="{dom_id}-note" '
+                'maxlength="2000" placeholder="optional"></div>')
+        parts.append(f'\n<div class="actions"><button type="submit" class="button-small">{e(row.settle_label)}'
+                     "</button></div></form>\n")
+    later = f"{e(later_url)}?key={e(row.key)}&amp;next={e(back_to_quoted)}"
+    parts.append(
+        f'<details class="later" hx-get="{later}" hx-trigger="toggle once" hx-target="find .later-forms" '
+        f'hx-swap="innerHTML"><summary>Snooze or dismiss<span class="visually-hidden">{also}</span></summary>\n'
+        f'<div class="later-forms"><a href="{later}">Snooze or dismiss it<span class="visually-hidden">{also}</span>'
+        "</a></div></details>\n</li>\n")
+    return mark_safe("".join(parts))

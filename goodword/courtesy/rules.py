@@ -225,13 +225,9 @@ def stale_briefing(facts: Facts) -> Iterator[Debt]:
 
 def _stale_briefing_debt(facts, listing, ref, opp, interview, held_on) -> Debt:
     who = w.short_name(ref.name)
-    confirm, reinforce = w.point(interview.strong_points), w.point(interview.weak_points)
-    if confirm and reinforce:
-        purpose = f"so {who} can confirm {confirm} and reinforce {reinforce}"
-    elif confirm or reinforce:
-        purpose = f"so {who} can {'confirm' if confirm else 'reinforce'} {confirm or reinforce}"
-    else:
-        purpose = f"so {who} knows where things stand"
+    confirm, doubt = w.point(interview.strong_points), w.point(interview.weak_points)
+    aims = [f"confirm {confirm}"] * bool(confirm) + [f"answer their doubts about {doubt}"] * bool(doubt)
+    purpose = f"so {who} can {' and '.join(aims)}" if aims else f"so {who} knows where things stand"
     why = (f"Tell {who} how {w.interview_phrase(held_on, interview.format, facts.today)} at "
            f"{opp.company} went, {purpose}.")
     return _debt("stale_briefing", Severity.MEDIUM, held_on + dt.timedelta(days=BRIEF_WITHIN_DAYS),

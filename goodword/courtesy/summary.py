@@ -1,8 +1,9 @@
 """The open debts and their count, kept per user between requests.
 
-Every signed-in page shows how many debts are open, and a reference's or an
-opportunity's page lists theirs; reading the whole ledger for that doubled
-the cost of every page. DESIGN.md allows derived data to be kept when (1) one
+Every signed-in page shows how many debts are open, a reference's or an
+opportunity's page lists theirs, and the dashboard and the ledger page show
+them all with the announcement holds and a few counts (KeptLedger); reading
+the whole ledger for that doubled the cost of every page. DESIGN.md allows derived data to be kept when (1) one
 function builds it, the one that builds it fresh: the debts are
 build_ledger(user).open, stored by ledger_for_request() when a page has built
 the ledger anyway; (2) it carries the stamp of the facts it was
@@ -40,6 +41,7 @@ class Stamp:
     open_count: int = 0
     today: dt.date | None = None
     open_debts: list | None = None  # as stored (JSON), when read with_debts
+    extras: dict | None = None  # as stored (JSON), when read with_debts
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.built_version == self.version and self.valid_until is not None and now < self.valid_until
@@ -47,14 +49,65 @@ class Stamp:
     def debts(self) -> list[Debt]:
         return [debt_from_json(data) for data in self.open_debts or ()]
 
+    def kept_ledger(self) -> KeptLedger | None:
+        """What the ledger pages show, as kept (None when kept by a version that kept no extras)."""
+        extras = self.extras or {}
+        if "holds" not in extras:
+            return None
+        history = [KeptBreach(dt.date.fromisoformat(called), company, name,
+                              dt.date.fromisoformat(settled) if settled else None)
+                   for called, company, name, settled in extras["history"]]
+        return KeptLedger(self.today, self.debts(), [hold_from_json(data) for data in extras["holds"]],
+                          extras["hidden_count"], extras["archived_count"], extras["archive_after_days"], history)
 
+
+@dataclass(frozen=True, slots=True)
+class KeptBreach:
+    """A call without warning as the ledger page lists it (rules.Breach, flattened)."""
+
+    called_on: dt.date
+    company: str
+    reference_name: str
+    settled_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class KeptLedger:
+    """What the dashboard and the ledger page show of a ledger, kept between requests:
+    the parts of ledger.Ledger that ledger_context() reads, nothing that needs the facts."""
+
+    today: dt.date
+    open: list[Debt]
+    holds: list
+    hidden_count: int
+    archived_count: int
+    archive_after_days: int
+    history: list[KeptBreach]
+
+    @classmethod
+    def of(cls, ledger) -> KeptLedger:
+        """The same parts of a freshly built ledger (what store() keeps)."""
+        return cls(ledger.today, list(ledger.open), list(ledger.holds), ledger.hidden_count, ledger.archived_count,
+                   ledger.archive_after_days, ledger.history[:KEPT_HISTORY])
+
+    def as_json(self) -> dict:
+        """Everything but the debts and the day (kept in their own columns)."""
+        return {
+            "holds": [hold_as_json(hold) for hold in self.holds], "hidden_count": self.hidden_count,
+            "archived_count": self.archived_count, "archive_after_days": self.archive_after_days,
+            "history": [[b.called_on.isoformat(), b.company, b.reference_name,
+                         b.settled_on.isoformat() if b.settled_on else None] for b in self.history],
+        }
+
+
+KEPT_HISTORY = 10  # calls without warning the ledger page lists, newest first
 _STAMP = ("version", "built_version", "valid_until", "open_count", "today")
 
 
 def read(user, *, with_debts: bool = False) -> Stamp:
     """The user's stamp and kept count (and debts): one query, one more to create the row on first use."""
     row = LedgerSummary.objects.filter(pk=user.pk).values_list(
-        *_STAMP, *(("open_debts",) if with_debts else ())).first()
+        *_STAMP, *(("open_debts", "extras") if with_debts else ())).first()
     if row is not None:
         return Stamp(*row)
     # Any write from here on bumps the version. Created at 0; if a concurrent request
@@ -67,11 +120,12 @@ def store(user, stamp: Stamp, ledger) -> None:
     """Keep the ledger's open debts under `stamp` (read before its facts), unless
     they are kept already or a write has moved the version since."""
     until = valid_until(ledger.facts)
-    if stamp.built_version == stamp.version and stamp.valid_until == until:
+    kept_whole = stamp.extras is None or "holds" in stamp.extras  # not read, or read and kept by this version
+    if stamp.built_version == stamp.version and stamp.valid_until == until and kept_whole:
         return
     LedgerSummary.objects.filter(pk=user.pk, version=stamp.version).update(
         built_version=stamp.version, valid_until=until, open_count=len(ledger.open), today=ledger.today,
-        open_debts=[debt_as_json(debt) for debt in ledger.open])
+        open_debts=[debt_as_json(debt) for debt in ledger.open], extras=KeptLedger.of(ledger).as_json())
 
 
 def debt_as_json(debt: Debt) -> list:
@@ -84,6 +138,19 @@ def debt_from_json(data: list) -> Debt:
     rule, severity, due_on, why, action, reference_id, reference_name, opportunity_id, label, candidates, channel = data
     return Debt(rule, Severity(severity), dt.date.fromisoformat(due_on), why, action, reference_id, reference_name,
                 opportunity_id, label, tuple(tuple(candidate) for candidate in candidates), channel)
+
+
+def hold_as_json(hold) -> list:
+    return [hold.opportunity_id, hold.opportunity_label, hold.company, list(hold.reference_names),
+            hold.announced_on.isoformat() if hold.announced_on else None, hold.stage]
+
+
+def hold_from_json(data: list):
+    from goodword.courtesy.ledger import Hold  # it imports this module
+
+    opportunity_id, label, company, names, announced_on, stage = data
+    return Hold(opportunity_id, label, company, tuple(names),
+                dt.date.fromisoformat(announced_on) if announced_on else None, stage)
 
 
 def valid_until(facts: Facts) -> dt.datetime:
@@ -109,6 +176,20 @@ def open_debts(user, now: dt.datetime | None = None) -> list[Debt]:
     ledger = build_ledger(user, now)
     store(user, stamp, ledger)
     return ledger.open
+
+
+def kept_ledger(user, now: dt.datetime | None = None) -> KeptLedger:
+    """What the ledger pages show: kept while the stamp holds, else a fresh build (then kept)."""
+    from goodword.courtesy.ledger import build_ledger
+
+    now = now or timezone.now()
+    stamp = read(user, with_debts=True)
+    kept = stamp.kept_ledger() if stamp.fresh(now) else None
+    if kept is not None:
+        return kept
+    ledger = build_ledger(user, now)
+    store(user, stamp, ledger)
+    return KeptLedger.of(ledger)
 
 
 def open_count(user, now: dt.datetime | None = None) -> int:
@@ -177,7 +258,8 @@ def trigger_statements(vendor: str) -> list[str]:
 
 
 def install_triggers(sender=None, *, using="default", **kwargs) -> None:
-    """post_migrate: (re)install the triggers, whatever a migration rebuilt meanwhile."""
+    """post_migrate: (re)install the triggers, whatever a migration rebuilt meanwhile.
+    Migrations ran without them (drop_triggers), so no kept debts are trusted after."""
     from django.db import connections
 
     connection = connections[using]
@@ -186,3 +268,21 @@ def install_triggers(sender=None, *, using="default", **kwargs) -> None:
     with connection.cursor() as cursor:
         for statement in trigger_statements(connection.vendor):
             cursor.execute(statement)
+        cursor.execute(f"UPDATE {LedgerSummary._meta.db_table} SET version = version + 1")
+
+
+def drop_triggers(sender=None, *, using="default", **kwargs) -> None:
+    """pre_migrate: take the triggers away while migrations run. SQLite rebuilds a
+    table to alter it (copy, drop, rename), and a trigger on another table that
+    names the dropped one (a listing's names its opportunity) makes that fail."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, name in ((table, f"goodword_ledger_{table}_{operation.lower()}")
+                            for table in ledger_tables() if table in tables for operation in _OPERATIONS):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" if connection.vendor == "sqlite"
+                           else f"DROP TRIGGER IF EXISTS {name} ON {table}")

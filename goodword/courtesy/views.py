@@ -28,9 +28,16 @@ from goodword.courtesy.forms import (
     SnoozeForm,
 )
 from goodword.courtesy.groups import group_debts
-from goodword.courtesy.ledger import Ledger, build_ledger, ledger_for_request, request_open_debts
+from goodword.courtesy.ledger import (
+    Ledger,
+    build_ledger,
+    ledger_for_request,
+    request_ledger_view,
+    request_open_debts,
+)
 from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.rows import RowMaker, group_rows
+from goodword.courtesy.summary import KEPT_HISTORY, KeptLedger
 from goodword.courtesy.refresh import badge_out_of_band, changes_ledger, mark_ledger_included
 from goodword.courtesy.models import CourtesySettings
 from goodword.courtesy.wording import action_label, short_name
@@ -38,7 +45,7 @@ from goodword.opportunities.models import Opportunity
 from goodword.outreach.models import DRAFT_FOR_EVENT_KIND
 from goodword.references.models import Reference
 
-HISTORY_SHOWN = 10
+HISTORY_SHOWN = KEPT_HISTORY
 # On the ledger page (?all=1 shows every group): the worst twenty groups keep
 # the page under a second of reading and 100 KB for a realistic account.
 SHOWN_GROUPS = 20
@@ -49,7 +56,7 @@ EMBEDDED_GROUPS = 8
 
 
 def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = EMBEDDED_GROUPS,
-                   ledger: Ledger | None = None, with_history: bool = False) -> dict:
+                   ledger: Ledger | KeptLedger | None = None, with_history: bool = False) -> dict:
     """What the "ledger" partial (courtesy/ledger.html#ledger) needs, for any page.
 
     Usage from another view: context.update(ledger_context(request.user,
@@ -73,18 +80,21 @@ def ledger_context(user, now: dt.datetime | None = None, *, limit: int | None = 
         "holds": ledger.holds,
         "history": ledger.history[:HISTORY_SHOWN] if with_history else [],
         "open_count": len(ledger.open),
-        "hidden_count": len(ledger.hidden),
+        "hidden_count": ledger.hidden_count,
         "archived_count": ledger.archived_count,
-        "archive_after_days": ledger.settings.archive_after_days,
-        "hidden_debts": ledger.hidden,
+        "archive_after_days": ledger.archive_after_days,
+        # Only a built ledger has them (the hidden page builds one); a kept one has their count.
+        "hidden_debts": getattr(ledger, "hidden", []),
         "today": ledger.today,
     }
 
 
-def _page_context(request, **extra) -> dict:
+def _page_context(request, *, built: bool = False, **extra) -> dict:
     """The ledger partial as the page showing it needs it: this page, or for an
     htmx form the page it was posted from (the dashboard embeds a shorter ledger
-    without the history; the ledger page shows 50 per severity, or all)."""
+    without the history; the ledger page shows 50 per severity, or all). From
+    the kept ledger while nothing changed, unless `built` (the hidden debts)."""
+    ledger = ledger_for_request(request) if built else request_ledger_view(request)
     if request.htmx:
         return_to = htmx_current_path(request, fallback=reverse("courtesy:ledger"))
     else:
@@ -92,9 +102,9 @@ def _page_context(request, **extra) -> dict:
     shown_on = urlsplit(return_to)
     if shown_on.path == reverse("courtesy:ledger"):
         limit = None if parse_qs(shown_on.query).get("all") else SHOWN_GROUPS
-        context = ledger_context(request.user, ledger=ledger_for_request(request), limit=limit, with_history=True)
+        context = ledger_context(request.user, ledger=ledger, limit=limit, with_history=True)
     else:
-        context = ledger_context(request.user, ledger=ledger_for_request(request))
+        context = ledger_context(request.user, ledger=ledger)
     context["return_to"] = return_to
     context.update(extra)
     return context
@@ -111,7 +121,7 @@ def ledger(request):
 
 
 def hidden(request):
-    return render(request, "courtesy/hidden.html", _page_context(request))
+    return render(request, "courtesy/hidden.html", _page_context(request, built=True))
 
 
 def later(request):
@@ -135,8 +145,9 @@ def later(request):
 def _respond(request, *, success: str = "", error: str = ""):
     """htmx: the refreshed partial with a status line; otherwise back where the form was."""
     if request.htmx:
-        context = _page_context(request, flash=success or error, flash_level="error" if error else "success")
         partial = "hidden_list" if request.htmx.target == "hidden-debts" else "ledger"
+        context = _page_context(request, built=partial == "hidden_list", flash=success or error,
+                                flash_level="error" if error else "success")
         if partial == "hidden_list":
             return render(request, f"courtesy/hidden.html#{partial}", context)
         response = render(request, "courtesy/ledger.html#ledger", context)

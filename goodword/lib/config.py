@@ -47,6 +47,7 @@ class Config:
     mailer: dict
     public_url: str
     daily_backup: bool = True
+    public_url_set: bool = False  # GOODWORD_PUBLIC_URL given: it wins over where `serve` last ran
     open_signup: bool = False
     # Behind a proxy (hosted mode): see goodword/core/client_address.py and docs/hosting.md.
     trusted_proxies: tuple = ()
@@ -295,6 +296,24 @@ def parse_public_url(raw: str | None) -> str:
     return url.rstrip("/")
 
 
+# Where `goodword serve` (local mode) writes the address it listens on, so that
+# links the CLI prints from another terminal point at the running server and
+# not at the default port.
+SERVED_URL_FILE = "served-url"
+
+
+def record_served_url(home: Path, url: str) -> None:
+    (home / SERVED_URL_FILE).write_text(url.rstrip("/") + "\n", encoding="utf-8")
+
+
+def read_served_url(home: Path) -> str | None:
+    """The address `goodword serve` last listened on in this home, or None (never served, unreadable)."""
+    try:
+        return parse_public_url((home / SERVED_URL_FILE).read_text(encoding="utf-8").strip() or "-")
+    except (OSError, UnicodeError, ConfigError):
+        return None
+
+
 SMTP_TIMEOUT_SECONDS = 20
 
 
@@ -458,6 +477,7 @@ def load(env: dict | None = None) -> Config:
         email_from=env.get("GOODWORD_EMAIL_FROM") or "Goodword <goodword@localhost>",
         mailer=parse_smtp_url(read_value_or_file(env, "GOODWORD_SMTP_URL"), mode),
         public_url=parse_public_url(env.get("GOODWORD_PUBLIC_URL")),
+        public_url_set=bool((env.get("GOODWORD_PUBLIC_URL") or "").strip()),
         daily_backup=parse_bool("GOODWORD_DAILY_BACKUP", env.get("GOODWORD_DAILY_BACKUP"), default=True),
         trusted_proxies=proxies,
         proxy_hops=hops,

@@ -110,15 +110,15 @@ class Suggestion:
         }
 
 
-def wanted_count(references_wanted: int, role: str, posting_text: str) -> int:
-    """How many references the employer wants: what the posting says, else the
-    opportunity's own number when it is not the default 3, else 4 for a senior
-    role, else 3."""
+def wanted_count(references_wanted: int | None, role: str, posting_text: str) -> int:
+    """How many references the employer wants: the opportunity's own number
+    when the candidate gave one (None: not said), else what the posting says,
+    else 4 for a senior role, else 3."""
+    if references_wanted:
+        return references_wanted
     stated = references_asked_for(posting_text)
     if stated:
         return stated
-    if references_wanted and references_wanted != 3:
-        return references_wanted
     return 4 if is_senior_role(role) else 3
 
 

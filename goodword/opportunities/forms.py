@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from goodword.core.widgets import QuickSelect
 from goodword.lib import vocabulary
 from goodword.opportunities.models import Interview, Opportunity, Stage
 from goodword.references.forms import FieldsetsMixin, FriendlyForm, date_input
@@ -44,7 +45,7 @@ class NewOpportunityForm(OpportunityForm):
 
 class StageForm(FriendlyForm, forms.Form):
     # Field names match the keys of the errors services.change_stage raises.
-    stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
+    stage = forms.ChoiceField(label="New stage", choices=Stage.choices, widget=QuickSelect)
     changed_on = forms.DateField(label="Date", widget=date_input())
     note = forms.CharField(label="Note", required=False, max_length=500)
 
@@ -81,7 +82,8 @@ class InterviewForm(FriendlyForm, forms.ModelForm):
 
 
 class SlateAddForm(FriendlyForm, forms.Form):
-    reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none())
+    # QuickSelect: a reference book's worth of <option>s without a template each.
+    reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none(), widget=QuickSelect)
     in_scope = forms.BooleanField(
         label="Within their standing consent", required=False,
         help_text="Tick when they agreed to be listed for roles like this one and that consent still counts; "

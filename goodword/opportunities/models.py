@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 
 from goodword.core.fields import SafeDateField, SafeDateTimeField
 from goodword.core.models import OwnedQuerySet
+from goodword.core.urlcache import url_for_pk
 from goodword.lib import vocabulary
 
 
@@ -18,7 +19,7 @@ REFERENCES_IN_PLAY = vocabulary.REFERENCES_IN_PLAY
 
 
 def slate_count_text(listed: int, wanted: int) -> str:
-    """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (0)."""
+    """"2 listed, 3 wanted"; just "2 listed" while the employer has not said (None)."""
     return f"{listed} listed, {wanted} wanted" if wanted else f"{listed} listed"
 
 
@@ -64,7 +65,10 @@ class Opportunity(models.Model):
     # What the posting asks for, as the user corrected it (goodword/opportunities/suggest.py);
     # empty until they save it, and then read instead of extracting from posting_text.
     requirements = models.JSONField(default=list, blank=True, validators=[validate_requirements])
-    references_wanted = models.PositiveSmallIntegerField(default=3)
+    # None: the employer has not said (the slate builder then guesses from the role).
+    references_wanted = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=None, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Leave empty if they haven't said.")
     checker_name = models.CharField("reference checker", max_length=200, blank=True)
     checker_email = models.EmailField("checker's email", blank=True)
     checker_phone = models.CharField("checker's phone", max_length=40, blank=True)
@@ -88,7 +92,7 @@ class Opportunity(models.Model):
         return f"{self.role} at {self.company}"
 
     def get_absolute_url(self):
-        return reverse("opportunities:detail", args=[self.pk])
+        return url_for_pk("opportunities:detail", self.pk)  # listed by the hundred: no reverse() each
 
     # The stage is derived from the history; for_user() annotates it, and
     # this fallback serves an instance fetched some other way.
@@ -177,7 +181,7 @@ class Interview(models.Model):
     format = models.CharField(max_length=20, choices=InterviewFormat, default=InterviewFormat.VIDEO)
     questions = models.TextField("questions asked", max_length=10000, blank=True)
     strong_points = models.TextField("strong points to confirm", max_length=5000, blank=True)
-    weak_points = models.TextField("weak points to reinforce", max_length=5000, blank=True)
+    weak_points = models.TextField("doubts they had", max_length=5000, blank=True)
     notes = models.TextField(max_length=10000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

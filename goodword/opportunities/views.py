@@ -25,6 +25,7 @@ from goodword.opportunities.forms import (
     StageForm,
 )
 from goodword.opportunities.models import CLOSED_STAGES, Interview, Listing, Opportunity, Stage
+from goodword.outreach.models import DRAFT_FOR_EVENT_KIND
 from goodword.timeline import services as timeline
 from goodword.timeline.models import Event
 
@@ -112,12 +113,17 @@ NEXT_LOGGED = {"listed": "agreed", "permission_asked": "agreed", "declined": "ag
 def slate_context(request, opportunity, form=None, notice=""):
     logged_kinds = {value for value, _label in SLATE_LOG_KINDS}
     owed = {}  # reference id -> the action of its most pressing open debt here that a row can log
+    drafts = {}  # reference id -> the draft that settles its most pressing open debt here (an apology first)
     open_debts, _today = request_open_debts(request)  # the kept ones while nothing changed
     for debt in open_debts:  # worst first
-        if debt.opportunity_id == opportunity.pk and debt.reference_id and debt.action in logged_kinds:
-            owed.setdefault(debt.reference_id, debt.action)
+        if debt.opportunity_id == opportunity.pk and debt.reference_id:
+            if debt.action in logged_kinds:
+                owed.setdefault(debt.reference_id, debt.action)
+            if debt.action in DRAFT_FOR_EVENT_KIND:
+                drafts.setdefault(debt.reference_id, DRAFT_FOR_EVENT_KIND[debt.action])
     slate = [
-        {"listing": listing, "state": state, "state_label": state_label(state), "draft_kind": next_draft_kind(state),
+        {"listing": listing, "state": state, "state_label": state_label(state),
+         "draft_kind": drafts.get(listing.reference_id) or next_draft_kind(state),
          "log_kind": owed.get(listing.reference_id) or NEXT_LOGGED.get(state, "employer_contacted")}
         for listing, state in services.slate_with_states(opportunity)
     ]

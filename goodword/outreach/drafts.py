@@ -21,6 +21,7 @@ from goodword.outreach.models import (
     MessageTemplate,
     Tone,
 )
+from goodword.references.models import Relationship
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "templates" / "outreach" / "messages"
 NEEDS_JOB = {DraftKind.HEADS_UP, DraftKind.LETTER, DraftKind.TALKING_POINTS, DraftKind.OUTCOME, DraftKind.APOLOGY}
@@ -170,6 +171,9 @@ def reference_context(reference) -> dict:
         "relationship": reference.relationship,
         "relationship_label": reference.get_relationship_display(),
         "is_hr_verifier": reference.is_hr_verifier,
+        # A client saw the work delivered, not the daily work: the letter speaks
+        # of that, and leaves the candidate's own interview points out.
+        "is_client": reference.relationship == Relationship.CLIENT,
         "vouches_for": list(reference.vouches_for),
         "likes": reference.likes,
         "how_we_met": reference.how_we_met,
@@ -245,13 +249,17 @@ def candidate_context(user) -> dict:
     }
 
 
-def build_context(user, reference, opportunity=None, *, gift: str = "") -> dict:
+def build_context(user, reference, opportunity=None, *, gift: str = "", kind: str = "") -> dict:
+    from goodword.sheets.backdoor import open_unlisted_call
+
     return {
         "candidate": candidate_context(user),
         "reference": reference_context(reference),
         "job": job_context(opportunity),
         "gift": gift_idea(reference.likes, reference.relationship, gift),
         "today": _date(timezone.localdate()),
+        # Only the thank-you speaks of it (one query, not paid by other kinds).
+        "unlisted_call": open_unlisted_call(reference) if kind in ("", DraftKind.THANKS) else None,
     }
 
 
@@ -298,7 +306,7 @@ def make_draft(user, kind: str, reference, opportunity=None, tone: str = Tone.FR
         raise MissingProfile(problem)
     if kind in NEEDS_JOB and opportunity is None:
         raise DraftProblem(f"A {DraftKind(kind).label.lower()} is about one opportunity; choose the job too.")
-    context = build_context(user, reference, opportunity, gift=gift)
+    context = build_context(user, reference, opportunity, gift=gift, kind=kind)
     custom = None if builtin_only or sources else user_template(user, kind, tone)
     if custom is not None:
         sources = {"subject": custom.subject, "body": custom.body}
@@ -341,7 +349,7 @@ def sample_context() -> dict:
         "reference": {
             "name": "Dana Whitfield", "first_name": "Dana", "email": "dana@example.com", "title": "Engineering Manager",
             "organisation": "Initech", "relationship": "manager", "relationship_label": "Manager",
-            "is_hr_verifier": False, "vouches_for": ["Led the billing migration", "Mentored two new hires"],
+            "is_hr_verifier": False, "is_client": False, "vouches_for": ["Led the billing migration", "Mentored two new hires"],
             "likes": "Fly fishing, strong coffee", "how_we_met": "She hired me in 2019.", "preferred_channel": "Email",
         },
         "job": {
@@ -356,6 +364,7 @@ def sample_context() -> dict:
         },
         "gift": gift_idea("Fly fishing, strong coffee", "manager", "a hand-tied fly from the shop on Burnside"),
         "today": "1 March 2026",
+        "unlisted_call": None,
     }
 
 
@@ -368,6 +377,7 @@ VARIABLES = [
     ("reference.vouches_for", "list: what they can vouch for"),
     ("reference.likes, reference.how_we_met, reference.preferred_channel", "text"),
     ("reference.is_hr_verifier", "true for an HR contact who only confirms title and dates"),
+    ("reference.is_client", "true for a client: they saw the work delivered, not the daily work"),
     ("job", "empty (false) when no opportunity is chosen; test with {% if job %}"),
     ("job.company, job.role, job.stage, job.stage_label, job.posting_url", "the opportunity"),
     ("job.offer, job.landed, job.closed_without_offer", "true/false: an offer is on the table, landed, ended without one"),
@@ -380,5 +390,7 @@ VARIABLES = [
     ("gift.chosen", "the gesture you chose when composing the thank-you, e.g. “a bag of good coffee beans”; empty when none"),
     ("gift.ideas", "list of {like, idea}: one idea per thing they like, their first like first"),
     ("gift.idea, gift.based_on, gift.budget", "the first idea and the like it comes from; a budget that stays a gesture"),
+    ("unlisted_call.employer, unlisted_call.asked", "an employer you never listed them for called them, not yet "
+     "thanked (what they were asked, if they said); empty (false) otherwise"),
     ("today", "today's date"),
 ]

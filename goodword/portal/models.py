@@ -16,7 +16,7 @@ from goodword.core.models import OwnedQuerySet
 
 
 class Share(models.TextChoices):
-    BRIEFING = "briefing", "Briefing: points to confirm and to reinforce"
+    BRIEFING = "briefing", "Briefing: points to confirm and the doubts they had"
     RECAP = "recap", "Interview recap"
     LETTER = "letter", "Recommendation-letter draft"
     TALKING_POINTS = "talking_points", "Talking points"

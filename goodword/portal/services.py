@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,9 +50,17 @@ MISS_WINDOW = dt.timedelta(minutes=15)
 
 
 def public_base_url() -> str:
-    """Where references reach this instance (GOODWORD_PUBLIC_URL, checked at start-up by lib.config);
-    links in emails and drafts start with it."""
-    return settings.GOODWORD_PUBLIC_URL.rstrip("/")
+    """Where references reach this instance; links in emails and drafts start with it.
+    GOODWORD_PUBLIC_URL (checked at start-up by lib.config) when set; else, hosted, the first
+    trusted origin (the address browsers use); else the address `goodword serve` last listened
+    on in this home, else the default."""
+    from goodword.lib import config
+
+    if settings.GOODWORD_PUBLIC_URL:
+        return settings.GOODWORD_PUBLIC_URL.rstrip("/")
+    if settings.GOODWORD_MODE == "hosted" and settings.CSRF_TRUSTED_ORIGINS:
+        return settings.CSRF_TRUSTED_ORIGINS[0].rstrip("/")
+    return config.read_served_url(Path(settings.GOODWORD_HOME)) or config.DEFAULT_PUBLIC_URL
 
 
 def absolute(path: str, base_url: str | None = None) -> str:
@@ -242,7 +251,7 @@ def page_content(link: PortalLink) -> dict:
     }
     if link.shares(Share.BRIEFING):
         content["briefing"] = {
-            "confirm": job["recap"]["strong_points"], "reinforce": job["recap"]["weak_points"],
+            "confirm": job["recap"]["strong_points"], "doubts": job["recap"]["weak_points"],
             "posting_points": job["posting_points"],
         }
     if link.shares(Share.RECAP):

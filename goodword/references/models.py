@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from goodword.core.fields import SafeDateField
 from goodword.core.models import OwnedQuerySet
+from goodword.core.urlcache import url_for_pk
 from goodword.lib import vocabulary
 
 
@@ -120,7 +120,7 @@ class Reference(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("references:detail", args=[self.pk])
+        return url_for_pk("references:detail", self.pk)  # listed by the hundred: no reverse() each
 
     def clean(self):
         today = timezone.localdate()

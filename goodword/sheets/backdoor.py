@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
+from goodword.lib.vocabulary import NEWEST_FIRST, OWED_WORD_ANSWERS
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.sheets.models import StandingLink
 from goodword.timeline.services import log_event
@@ -87,7 +89,32 @@ def report_call(reference, *, employer: str, when: dt.date | None = None, listed
         text = f"{reference.name}: {employer} contacted them about you."
     else:
         event = log_event(owner, reference, "backdoor_call", opportunity=opportunity, channel="portal",
-                          occurred_at=moment, note="A call you didn't list them for. " + said)
+                          occurred_at=moment, note=UNLISTED_PREFIX + said)
         text = f"{reference.name}: {employer} called them though you never listed them there. Thank them and ask what was asked."
     notify(owner, text, event=event, now=now)
     return event
+
+
+UNLISTED_PREFIX = "A call you didn't list them for. "
+# The note report_call() writes, read back for the thank-you draft.
+_UNLISTED_NOTE = re.compile(re.escape(UNLISTED_PREFIX) + r"(?P<employer>.+?) contacted them about you "
+                            r"\(they said: [^)]*\)\.(?:\nThey asked about: (?P<asked>.*))?\Z", re.DOTALL)
+
+
+def open_unlisted_call(reference) -> dict | None:
+    """The latest call from an employer the candidate never listed this reference
+    for that no thanks (or keeping in touch) has answered yet, as
+    {"employer", "asked"}; None when there is none. The thank-you draft speaks of it."""
+    from goodword.timeline.models import Event
+
+    answered = Event.objects.filter(reference=reference, kind__in=OWED_WORD_ANSWERS,
+                                    occurred_at__gte=models.OuterRef("occurred_at"))
+    call = (Event.objects.filter(reference=reference, kind="backdoor_call").exclude(models.Exists(answered))
+            .order_by(*NEWEST_FIRST).values_list("note", "opportunity__company").first())
+    if call is None:
+        return None
+    note, company = call
+    found = _UNLISTED_NOTE.match(note or "")
+    employer = found.group("employer") if found else (company or "")
+    asked = " ".join((found.group("asked") or "").split()) if found else ""
+    return {"employer": employer or "an employer", "asked": asked}

@@ -42,9 +42,14 @@ class EventForm(FriendlyForm, forms.Form):
         # Only the user's own opportunities can be chosen, or even named; a page
         # may offer fewer (`opportunities`, one of the user's querysets): every
         # option is rendered, and a long history made the form slow.
-        self.fields["opportunity"].queryset = (
+        field = self.fields["opportunity"]
+        field.queryset = (
             opportunities if opportunities is not None else Opportunity.objects.for_user(user).order_by("company", "role")
         )
+        # The menu from plain tuples, labelled as Opportunity.__str__ does: no model
+        # instance per option (a long search offers a hundred of them on each reference page).
+        field.widget.choices = [("", field.empty_label), *(
+            (pk, f"{role} at {company}") for pk, role, company in field.queryset.values_list("id", "role", "company"))]
 
     def clean(self):
         data = super().clean()

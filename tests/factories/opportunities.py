@@ -7,7 +7,7 @@ from goodword.opportunities.models import Interview
 
 
 def make_opportunity(owner, *, stage="applied", stage_on=None, **fields):
-    values = {"company": "Northwind Traders", "role": "Platform Engineer"}
+    values = {"company": "Northwind Traders", "role": "Platform Engineer", "references_wanted": 3}
     values.update(fields)
     return services.create_opportunity(owner, stage=stage, stage_on=stage_on, **values)
 

@@ -59,3 +59,14 @@ def csrf_input(context) -> str:
 
     request = context.get("request")
     return build(request) if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def debt_item(context, row, single) -> str:
+    """{% debt_item row group.single %}: one debt's <li> (courtesy.rows.debt_item_html), with the
+    page's CSRF input, form URLs and way back that courtesy/ledger.html#ledger sets up once."""
+    from goodword.courtesy.rows import debt_item_html
+
+    return debt_item_html(row, single=bool(single), csrf_input=context.get("csrf_input", ""),
+                          settle_url=context.get("settle_url", ""), later_url=context.get("later_url", ""),
+                          back_to=context.get("back_to", ""), back_to_quoted=context.get("back_to_quoted", ""))
