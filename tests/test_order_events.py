@@ -70,7 +70,7 @@ def test_a_heads_up_recorded_before_a_call_of_the_same_minute_came_first(alice, 
     log(sam, "agreed", acme, at=MINUTE - dt.timedelta(days=1))
     log(sam, "employer_contacted", acme, at=MINUTE)
     log(sam, "heads_up", acme, at=MINUTE)
-    assert [breach.reference.name for breach in build_ledger(alice).history] == ["Sam Ortiz"]
+    assert [breach.reference_name for breach in build_ledger(alice).history] == ["Sam Ortiz"]
 
 
 def _post_event(client, reference, opportunity, kind, *, when, prefilled):

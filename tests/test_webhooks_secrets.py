@@ -58,7 +58,7 @@ def test_the_secret_is_shown_once_on_the_web_and_never_again(alice_client, alice
     response = alice_client.post(reverse("webhooks:index"), {"url": "https://hooks.example.org/x",
                                                             "kinds": ["debt.critical", "portal.answered"]})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     endpoint = Endpoint.objects.get()
     secret = crypto.decrypt_for(delivery.SECRET_PURPOSE, endpoint.secret_encrypted)
