@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and vendored Swagger UI files for /api/docs (no CDN)
     "goodword.core",
     "goodword.accounts",
     "goodword.references",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "goodword.reminders",
     "goodword.sheets",
     "goodword.transfer",
+    "goodword.api",
 ]
 
 MIDDLEWARE = [

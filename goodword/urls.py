@@ -17,5 +17,6 @@ urlpatterns = [
     path("e/", include(employer_patterns)),
     path("k/", include(standing_patterns)),
     path("transfer/", include("goodword.transfer.urls")),
+    path("api/", include("goodword.api.urls")),
     path("admin/", admin.site.urls),
 ]
