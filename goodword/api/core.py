@@ -67,12 +67,14 @@ class SessionCookieAuth(SessionAuth):
     """The app's own pages (and the interactive docs) call the API with the session cookie and a CSRF token."""
 
     def _get_key(self, request):
-        if not request.user.is_authenticated:
-            return None  # no session: the answer is 401, not a CSRF failure
+        if not request.user.is_authenticated or "Authorization" in request.headers:
+            # No session: the answer is 401, not a CSRF failure. A token that failed is not
+            # rescued by a cookie the same client happens to carry.
+            return None
         return super()._get_key(request)
 
     def authenticate(self, request, key):
-        return Caller(request.user) if request.user.is_authenticated else None
+        return Caller(request.user) if key is not None and request.user.is_authenticated else None
 
 
 class GoodwordAPI(NinjaAPI):

@@ -34,6 +34,7 @@ COMMANDS = {
     "import": ("goodword.cli.transfer", "import_", "Import people from vCard, LinkedIn or CSV, or a Goodword export."),
     "backup": ("goodword.cli.transfer", "backup", "Back up the database (safe while Goodword runs)."),
     "restore": ("goodword.cli.transfer", "restore", "Restore the database from a backup file."),
+    "token": ("goodword.cli.token", "token", "Personal access tokens for the HTTP API: create, list, revoke."),
 }
 
 
