@@ -159,3 +159,8 @@ def test_openapi_and_docs_are_served(client):
     page = client.get("/api/docs")
     assert page.status_code == 200 and b"/static/ninja/swagger-ui-bundle.js" in page.content
     assert b"cdn" not in page.content.lower()
+
+
+def test_a_form_body_is_refused_as_415_not_a_crash(alice_client):
+    response = alice_client.post("/api/v1/references", {"name": "Morgan"})  # multipart, as a browser form sends
+    assert response.status_code == 415 and response["Content-Type"] == "application/problem+json"

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -280,6 +281,11 @@ def _unauthenticated(request, exc):
     )
 
 
+def _not_json(request, exc):
+    # A multipart body was read as a form before the route could read it as JSON.
+    return problems.problem_response(request, 415, "Send the body as JSON (Content-Type: application/json).")
+
+
 def _http_error(request, exc):
     return problems.problem_response(request, exc.status_code, str(exc))
 
@@ -298,4 +304,5 @@ api.add_exception_handler(ObjectDoesNotExist, _not_found)
 api.add_exception_handler(Http404, _not_found)
 api.add_exception_handler(AuthenticationError, _unauthenticated)
 api.add_exception_handler(HttpError, _http_error)
+api.add_exception_handler(RawPostDataException, _not_json)
 api.add_exception_handler(Exception, _unexpected)

@@ -7,7 +7,7 @@ from goodword.api.problems import Problem
 from goodword.api.schemas import ProblemOut
 from goodword.lib.ids import MAX_ID
 
-ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 409, 412, 422, 429)}
+ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 409, 412, 415, 422, 429)}
 
 
 def responses(ok: dict) -> dict:
