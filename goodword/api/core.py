@@ -165,7 +165,7 @@ def _after(order: list[str], values: list) -> Q:
 
 
 def _value(row, name):
-    value = getattr(row, name)
+    value = row[name] if isinstance(row, dict) else getattr(row, name)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

@@ -96,6 +96,14 @@ def list_reference_listings(request, params: Query[PageParams], reference_id: in
 # ---------------------------------------------------------------- events
 
 
+EVENT_COLUMNS = ("id", "reference_id", "opportunity_id", "kind", "channel", "occurred_at", "note")
+
+
+def event_item(row: dict) -> dict:
+    """Event.as_dict()'s shape from a values() row."""
+    return row | {"channel": row["channel"] or None}
+
+
 @router.get("/events", response=reads(page_of(EventOut)))
 def list_events(request, filters: Query[EventFilters]):
     """The timeline, newest first, in the one order of events (time given, then order recorded)."""
@@ -108,7 +116,9 @@ def list_events(request, filters: Query[EventFilters]):
                                              fields=("company", "role")))
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
-    return page(rows, list(vocabulary.NEWEST_FIRST), filters.cursor, filters.limit, Event.as_dict)
+    # Plain rows, not model instances: a page of 100 is the API's most frequent read.
+    rows = rows.values(*EVENT_COLUMNS)
+    return page(rows, list(vocabulary.NEWEST_FIRST), filters.cursor, filters.limit, event_item)
 
 
 @router.post("/events", response=responses({201: EventOut}))

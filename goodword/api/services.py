@@ -6,8 +6,7 @@ import hmac
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from goodword.api.models import AccessToken, IdempotentRequest, RateWindow, Scope
@@ -74,19 +73,32 @@ def take_request(token: AccessToken, *, now=None) -> int:
     """Count one request against the token's minute; returns the seconds to wait, or 0 when allowed."""
     now = now or timezone.now()
     start = now.replace(second=0, microsecond=0)
-    windows = RateWindow.objects.filter(token=token, window_start=start)
-    if not windows.update(count=F("count") + 1):
+    count = _count_one_more(token, start)
+    if count is None:
         try:
             with transaction.atomic():
                 RateWindow.objects.create(token=token, window_start=start, count=1)
+            count = 1
             # A new minute: the previous ones will not be read again.
             RateWindow.objects.filter(token=token, window_start__lt=start).delete()
         except IntegrityError:  # another process opened the same minute first
-            windows.update(count=F("count") + 1)
-    count = windows.values_list("count", flat=True).first() or 0
+            count = _count_one_more(token, start) or 1
     if count <= RATE_LIMIT_PER_MINUTE:
         return 0
     return max(1, int((start + RATE_WINDOW - now).total_seconds()) + 1)
+
+
+def _count_one_more(token: AccessToken, start) -> int | None:
+    """Add one to the token's count for this minute and read it back, in one statement
+    (UPDATE … RETURNING: SQLite 3.35+ and PostgreSQL); None when the minute has no row yet."""
+    table, count = connection.ops.quote_name(RateWindow._meta.db_table), connection.ops.quote_name("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 WHERE token_id = %s AND window_start = %s RETURNING {count}",
+            [token.pk, connection.ops.adapt_datetimefield_value(start)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def request_fingerprint(method: str, path: str, body: bytes) -> str:
