@@ -84,3 +84,22 @@ def test_the_api_keeps_its_description(api_schema, account):
     print(f"\n{calls} generated requests")
     assert calls > 300
     assert not failures, "\n\n".join(failures)
+
+
+def test_sequences_of_calls_keep_the_description(api_schema, account):
+    """Stateful: schemathesis chains operations through the links it infers from the description
+    (an id a POST returns is the {reference_id} of a later GET, PATCH or DELETE)."""
+    machine = api_schema.as_state_machine()
+    links = api_schema.statistic.transitions
+    print(f"\n{links.total} links between operations")
+    assert links.total > 10, "no links between operations were found"
+
+    class Stateful(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": account}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Stateful.run(settings=settings(max_examples=25, stateful_step_count=8, deadline=None, derandomize=True,
+                                   database=None, suppress_health_check=list(HealthCheck)))
