@@ -25,8 +25,8 @@ def _sane_day(value):
     return value
 
 
-def Text(max_length: int):  # noqa: N802  (reads as a type in the schemas)
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+def Text(max_length: int, min_length: int = 0):  # noqa: N802  (reads as a type in the schemas)
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
 
 
 class Out(BaseModel):
@@ -98,11 +98,11 @@ class ReferenceFields(Schema):
 
 
 class ReferenceIn(ReferenceFields):
-    name: Annotated[Text(200), Field(min_length=1)]
+    name: Text(200, 1)
 
 
 class ReferencePatch(ReferenceFields):
-    name: Annotated[Text(200), Field(min_length=1)] = None
+    name: Text(200, 1) = None
 
 
 # ---------------------------------------------------------------- opportunities
@@ -143,15 +143,15 @@ class OpportunityFields(Schema):
 
 
 class OpportunityIn(OpportunityFields):
-    company: Annotated[Text(200), Field(min_length=1)]
-    role: Annotated[Text(200), Field(min_length=1)]
+    company: Text(200, 1)
+    role: Text(200, 1)
     stage: StageName = "lead"
     stage_on: Day | None = None
 
 
 class OpportunityPatch(OpportunityFields):
-    company: Annotated[Text(200), Field(min_length=1)] = None
-    role: Annotated[Text(200), Field(min_length=1)] = None
+    company: Text(200, 1) = None
+    role: Text(200, 1) = None
 
 
 class StageChangeOut(Out):
@@ -306,7 +306,7 @@ class SnoozeIn(Schema):
 
 
 class DismissIn(Schema):
-    reason: Annotated[Text(1000), Field(min_length=1)]
+    reason: Text(1000, 1)
 
 
 class DecisionOut(Out):
@@ -361,8 +361,8 @@ class MessageIn(Schema):
     reference_id: Id
     opportunity_id: Id | None = None
     kind: DraftKind
-    subject: Annotated[Text(500), Field(min_length=1)]
-    text: Annotated[Text(100000), Field(min_length=1)]
+    subject: Text(500, 1)
+    text: Text(100000, 1)
     to_address: Text(254) | None = None
 
 
