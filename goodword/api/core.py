@@ -99,7 +99,42 @@ class GoodwordAPI(NinjaAPI):
                     content = response.get("content")
                     if int(code) >= 400 and content and "application/json" in content:
                         response["content"] = {problems.PROBLEM_TYPE: content.pop("application/json")}
+                operation.setdefault("parameters", []).extend(_conditional_headers(operation))
         return schema
+
+
+def _header(name: str, description: str, **schema) -> dict:
+    return {"in": "header", "name": name, "required": False, "description": description,
+            "schema": {"type": "string", **schema}}
+
+
+# operationIds (ninja's: module and function name) of the writes that read If-Match, and of the
+# creates that take an Idempotency-Key; filled by the decorators below as the routes are defined.
+IF_MATCH_OPERATIONS: set[str] = set()
+IDEMPOTENT_OPERATIONS: set[str] = set()
+
+
+def _operation_id(view) -> str:
+    return (view.__module__ + "_" + view.__name__).replace(".", "_")
+
+
+def honours_if_match(view):
+    """Marks a write that calls check_if_match, so that the description offers If-Match."""
+    IF_MATCH_OPERATIONS.add(_operation_id(view))
+    return view
+
+
+def _conditional_headers(operation: dict) -> list[dict]:
+    """The headers GoodwordAPI (not ninja) reads, which the description would otherwise leave out."""
+    found = []
+    if "200" in operation.get("responses", {}) and "304" in operation["responses"]:
+        found.append(_header("If-None-Match", "An ETag from an earlier read: 304 when it still matches."))
+    if operation.get("operationId") in IF_MATCH_OPERATIONS:
+        found.append(_header("If-Match", "The ETag you read: the write is refused with 412 if it changed since."))
+    if operation.get("operationId") in IDEMPOTENT_OPERATIONS:
+        found.append(_header("Idempotency-Key", "Retry safely: the same key returns the first answer; "
+                                                "with another body, 422.", pattern=IDEMPOTENCY_KEY.pattern.join("^$")))
+    return found
 
 
 def etag_of(content: bytes | str) -> str:
@@ -207,6 +242,8 @@ def idempotent(schema, status: int = 201):
     another body it is refused (422). The answer is stored in the creating transaction."""
 
     def decorate(view):
+        IDEMPOTENT_OPERATIONS.add(_operation_id(view))
+
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             key = request.headers.get("Idempotency-Key")

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Status
 
-from goodword.api.core import check_if_match, idempotent, page, user_of
+from goodword.api.core import check_if_match, honours_if_match, idempotent, page, user_of
 from goodword.api.lookups import IdPath, named, owned, reads, responses
 from goodword.api.schemas import (
     EventFilters,
@@ -60,6 +60,7 @@ def get_reference(request, reference_id: int = IdPath()):
 
 
 @router.patch("/references/{reference_id}", response=responses({200: ReferenceOut}))
+@honours_if_match
 def update_reference(request, payload: ReferencePatch, reference_id: int = IdPath()):
     """Change some fields; send If-Match with the ETag you read to refuse a stale write (412)."""
     reference = owned(Reference.objects, user_of(request), reference_id)
@@ -73,6 +74,7 @@ def update_reference(request, payload: ReferencePatch, reference_id: int = IdPat
 
 
 @router.delete("/references/{reference_id}", response=responses({204: None}))
+@honours_if_match
 def delete_reference(request, reference_id: int = IdPath()):
     """Delete a reference with their listings and timeline."""
     reference = owned(Reference.objects, user_of(request), reference_id)
@@ -138,6 +140,7 @@ def get_event(request, event_id: int = IdPath()):
 
 
 @router.delete("/events/{event_id}", response=responses({204: None}))
+@honours_if_match
 def delete_event(request, event_id: int = IdPath()):
     """Remove a mistaken entry; listing states and debts follow."""
     event = owned(Event.objects, user_of(request), event_id)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from goodword.api.core import check_if_match, idempotent, page, page_of_list, user_of
+from goodword.api.core import check_if_match, honours_if_match, idempotent, page, page_of_list, user_of
 from goodword.api.lookups import IdPath, owned, reads, responses
 from goodword.api.routes_book import listing_item
 from goodword.api.schemas import (
@@ -66,6 +66,7 @@ def get_opportunity(request, opportunity_id: int = IdPath()):
 
 
 @router.patch("/opportunities/{opportunity_id}", response=responses({200: OpportunityOut}))
+@honours_if_match
 def update_opportunity(request, payload: OpportunityPatch, opportunity_id: int = IdPath()):
     """Change some fields (the stage changes through /stages); If-Match refuses a stale write."""
     opportunity = owned(Opportunity.objects, user_of(request), opportunity_id)
@@ -76,6 +77,7 @@ def update_opportunity(request, payload: OpportunityPatch, opportunity_id: int =
 
 
 @router.delete("/opportunities/{opportunity_id}", response=responses({204: None}))
+@honours_if_match
 def delete_opportunity(request, opportunity_id: int = IdPath()):
     """Delete it with its stages, interviews and slate; its events stay on the timelines."""
     opportunity = owned(Opportunity.objects, user_of(request), opportunity_id)
@@ -130,6 +132,7 @@ def get_interview(request, interview_id: int = IdPath()):
 
 
 @router.patch("/interviews/{interview_id}", response=responses({200: InterviewOut}))
+@honours_if_match
 def update_interview(request, payload: InterviewPatch, interview_id: int = IdPath()):
     interview = owned(Interview.objects, user_of(request), interview_id)
     check_if_match(request, InterviewOut, interview_item(interview))
@@ -140,6 +143,7 @@ def update_interview(request, payload: InterviewPatch, interview_id: int = IdPat
 
 
 @router.delete("/interviews/{interview_id}", response=responses({204: None}))
+@honours_if_match
 def delete_interview(request, interview_id: int = IdPath()):
     interview = owned(Interview.objects, user_of(request), interview_id)
     check_if_match(request, InterviewOut, interview_item(interview))
@@ -183,6 +187,7 @@ def get_listing(request, listing_id: int = IdPath()):
 
 
 @router.delete("/listings/{listing_id}", response=responses({204: None}))
+@honours_if_match
 def remove_from_slate(request, listing_id: int = IdPath()):
     listing = _listing(user_of(request), listing_id)
     check_if_match(request, ListingOut, _listing_out(listing))

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router
 
-from goodword.api.core import check_if_match, idempotent, page, user_of
+from goodword.api.core import check_if_match, honours_if_match, idempotent, page, user_of
 from goodword.api.lookups import IdPath, owned, reads, responses
 from goodword.api.models import AccessToken
 from goodword.api.schemas import MessageIn, MessageOut, OutboxFilters, PageParams, TokenOut, page_of
@@ -57,6 +57,7 @@ def get_message(request, message_id: int = IdPath()):
 
 
 @router.post("/outbox/{message_id}/confirm-sent", response=responses({200: MessageOut}))
+@honours_if_match
 def confirm_sent(request, message_id: int = IdPath()):
     """You checked: an uncertain or failed message did arrive. Records it as sent, with its event."""
     message = owned(OutboxMessage.objects, user_of(request), message_id)
@@ -65,6 +66,7 @@ def confirm_sent(request, message_id: int = IdPath()):
 
 
 @router.post("/outbox/{message_id}/resend", response=responses({200: MessageOut}))
+@honours_if_match
 def resend(request, message_id: int = IdPath()):
     """Send an uncertain or failed message again (same Message-ID)."""
     message = owned(OutboxMessage.objects, user_of(request), message_id)
