@@ -164,3 +164,13 @@ def test_openapi_and_docs_are_served(client):
 def test_a_form_body_is_refused_as_415_not_a_crash(alice_client):
     response = alice_client.post("/api/v1/references", {"name": "Morgan"})  # multipart, as a browser form sends
     assert response.status_code == 415 and response["Content-Type"] == "application/problem+json"
+
+
+def test_an_idempotency_key_is_remembered_for_a_day(api, alice):
+    import datetime as dt
+
+    assert api.send("POST", "/api/v1/references", {"name": "Morgan"}, HTTP_IDEMPOTENCY_KEY="daily-key-1").status_code == 201
+    IdempotentRequest.objects.update(created_at=IdempotentRequest.objects.get().created_at - dt.timedelta(days=2))
+    again = api.send("POST", "/api/v1/references", {"name": "Dana"}, HTTP_IDEMPOTENCY_KEY="daily-key-1")
+    assert again.status_code == 201 and again.json()["name"] == "Dana"
+    assert IdempotentRequest.objects.count() == 1

@@ -2,7 +2,7 @@
 
 from ninja import Query, Router, Status
 
-from goodword.api.core import check_if_match, honours_if_match, idempotent, page, user_of
+from goodword.api.core import check_if_match, honours_if_match, idempotent, page, page_of_list, user_of
 from goodword.api.lookups import IdPath, named, owned, reads, responses
 from goodword.api.schemas import (
     EventFilters,
@@ -86,8 +86,6 @@ def delete_reference(request, reference_id: int = IdPath()):
 @router.get("/references/{reference_id}/listings", response=reads(page_of(ListingOut)))
 def list_reference_listings(request, params: Query[PageParams], reference_id: int = IdPath()):
     """Every opportunity this reference was given to, newest first, with where they stand."""
-    from goodword.api.core import page_of_list
-
     reference = owned(Reference.objects, user_of(request), reference_id)
     rows = [listing_item(listing, state) for listing, state in reference_listings_with_states(reference)]
     for row in rows:

@@ -7,6 +7,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from goodword.api.models import AccessToken, IdempotentRequest, RateWindow, Scope
@@ -112,5 +113,7 @@ def remembered_answer(owner, key: str) -> IdempotentRequest | None:
 
 def remember_answer(owner, key: str, fingerprint: str, status: int, body: str) -> None:
     """Called inside the transaction that made the object: both are kept, or neither."""
-    IdempotentRequest.objects.for_user(owner).filter(key=key).delete()  # an expired one
+    cutoff = timezone.now() - IDEMPOTENCY_KEEP
+    # This key's expired answer, and the owner's other expired ones: the table holds a day of answers.
+    IdempotentRequest.objects.for_user(owner).filter(Q(key=key) | Q(created_at__lt=cutoff)).delete()
     IdempotentRequest.objects.create(owner=owner, key=key, request_hash=fingerprint, status=status, body=body)
