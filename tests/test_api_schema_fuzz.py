@@ -7,7 +7,7 @@ the run uses), as alice with her own token and a small account to read and write
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -94,12 +94,26 @@ def test_sequences_of_calls_keep_the_description(api_schema, account):
     print(f"\n{links.total} links between operations")
     assert links.total > 10, "no links between operations were found"
 
+    from django.db import transaction
+
     class Stateful(machine):
+        # Each scenario starts from the same account: what one sequence created is rolled back,
+        # so the next one draws from the same kinds of responses (Hypothesis expects that).
+        def setup(self):
+            self.savepoint = transaction.savepoint_create()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
         def get_call_kwargs(self, case):
             return {"headers": account}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS)
 
+    # No shrinking: schemathesis's inferred links draw from what earlier responses held, so
+    # replaying a case against a database that has moved on draws differently (Hypothesis calls
+    # that flaky); the first failing sequence is reported as found.
     Stateful.run(settings=settings(max_examples=25, stateful_step_count=8, deadline=None, derandomize=True,
-                                   database=None, suppress_health_check=list(HealthCheck)))
+                                   database=None, suppress_health_check=list(HealthCheck),
+                                   phases=[Phase.explicit, Phase.generate]))
