@@ -174,3 +174,23 @@ def test_an_idempotency_key_is_remembered_for_a_day(api, alice):
     again = api.send("POST", "/api/v1/references", {"name": "Dana"}, HTTP_IDEMPOTENCY_KEY="daily-key-1")
     assert again.status_code == 201 and again.json()["name"] == "Dana"
     assert IdempotentRequest.objects.count() == 1
+
+
+def test_thresholds_and_templates_as_on_their_settings_pages(api, alice):
+    settings = api.get("/api/v1/settings/courtesy")
+    assert settings.json()["thank_within_days"] == 7
+    changed = api.send("PATCH", "/api/v1/settings/courtesy", {"thank_within_days": 10}, HTTP_IF_MATCH=settings["ETag"])
+    assert changed.status_code == 200 and changed.json()["thank_within_days"] == 10
+    # checked together, as the settings form checks them
+    refused = api.send("PATCH", "/api/v1/settings/courtesy", {"archive_after_days": 95, "fatigue_days": 100})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "body.archive_after_days"
+    assert api.send("PATCH", "/api/v1/settings/courtesy", {"time_zone": "Mars/Olympus"}).status_code == 422
+    broken = api.send("PUT", "/api/v1/templates/thanks/friendly", {"subject": "Hi {{ reference.name ", "body": "x"})
+    assert broken.status_code == 422
+    mine = api.send("PUT", "/api/v1/templates/thanks/friendly", {"subject": "Thanks {{ reference.first_name }}",
+                                                                 "body": "Thank you."})
+    assert mine.status_code == 200 and mine.json()["source"] == "yours"
+    assert len(api.get("/api/v1/templates?limit=100").json()["items"]) == 16
+    assert api.send("DELETE", "/api/v1/templates/thanks/friendly").status_code == 204
+    assert api.get("/api/v1/templates/thanks/friendly").json()["source"] == "built-in"
+    assert api.get("/api/v1/templates/nonsense/friendly").status_code == 422

@@ -432,3 +432,41 @@ class DebtFilters(PageParams):
 
 class OutboxFilters(PageParams):
     state: Literal["queued", "sending", "sent", "failed", "uncertain"] | None = None
+
+
+# ---------------------------------------------------------------- settings and templates
+
+
+class CourtesySettingsOut(Out):
+    time_zone: str
+    thank_within_days: int
+    fatigue_listings: int
+    fatigue_days: int
+    keep_warm_days: int
+    references_wanted: int
+    archive_after_days: int
+    consent_months: int
+
+
+class CourtesySettingsPatch(Schema):
+    time_zone: Text(64, 1) = None
+    thank_within_days: Annotated[int, Field(ge=1, le=90)] = None
+    fatigue_listings: Annotated[int, Field(ge=1, le=50)] = None
+    fatigue_days: Annotated[int, Field(ge=1, le=365)] = None
+    keep_warm_days: Annotated[int, Field(ge=7, le=3650)] = None
+    references_wanted: Annotated[int, Field(ge=1, le=20)] = None
+    archive_after_days: Annotated[int, Field(ge=0, le=3650)] = None
+    consent_months: Annotated[int, Field(ge=1, le=36)] = None
+
+
+class TemplateOut(Out):
+    kind: str
+    tone: str
+    subject: str
+    body: str
+    source: Literal["yours", "built-in"]
+
+
+class TemplateIn(Schema):
+    subject: Text(2000, 1)
+    body: Text(50000, 1)

@@ -8,11 +8,13 @@ from goodword.api.routes_book import router as book
 from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
 from goodword.api.routes_outbox import router as outbox
+from goodword.api.routes_settings import router as settings
 
 api.add_router("/v1/", book)
 api.add_router("/v1/", jobs)
 api.add_router("/v1/", ledger)
 api.add_router("/v1/", outbox)
+api.add_router("/v1/", settings)
 # Coach and cohort endpoints (branch `centres`): add their read-only router here as
 # api.add_router("/v1/", cohort), fetching through the centre's own scoped querysets.
 # Webhook endpoints (branch `webhooks`): api.add_router("/v1/", webhooks) at merge.
