@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "ninja",  # its templates and vendored Swagger UI files for /api/docs (no CDN)
     "goodword.core",
     "goodword.accounts",
     "goodword.references",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "goodword.transfer",
     "goodword.webhooks",
     "goodword.centres",
+    "goodword.api",
 ]
 
 MIDDLEWARE = [

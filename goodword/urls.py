@@ -21,5 +21,6 @@ urlpatterns = [
     path("transfer/", include("goodword.transfer.urls")),
     path("settings/webhooks/", include("goodword.webhooks.urls")),
     path("centre/", include("goodword.centres.urls")),
+    path("api/", include("goodword.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from django.urls.resolvers import RegexPattern
 
 import goodword
 from goodword.accounts.services import issue_login_token
+from goodword.api import services as api_services
 from goodword.outreach import outbox
 from goodword.portal import services as portal_services
 from goodword.reminders import services as reminder_services
@@ -167,11 +168,13 @@ def world(alice, bob, monkeypatch):
         webhook, _secret = webhook_services.create_endpoint(user, f"https://hooks.example.org/{user.username}",
                                                             ["debt.critical", "sheet.opened"])
         webhook_services.send_test(user, webhook.pk)
+        api_token, _clear = api_services.create_token(user, "fuzz")
         objects[user.username] = {
             "reference": reference.pk, "opportunity": job.pk, "interview": interview.pk, "listing": listing.pk,
             "event": event.pk, "message": message.pk, "portal": portal_token,
             "feed": reminder_services.issue_feed_token(user), "login": issue_login_token(user),
-            "kind": "thanks", "tone": "formal", "webhook": webhook.pk,
+            "kind": "thanks", "tone": "formal", "webhook": webhook.pk, "token": api_token.pk,
+            "key": f"no_heads_up:{reference.pk}:{job.pk}",
         }
     return objects
 
@@ -186,6 +189,12 @@ OBJECT_OF = {
     "timeline:delete": "event", "outreach:message": "message",
     "portal:page": "portal", "reminders:feed": "feed", "accounts:token_login": "login",
     "webhooks:endpoint": "webhook", "webhooks:remove": "webhook", "webhooks:active": "webhook", "webhooks:test": "webhook",
+    "api:token_revoke": "token",
+}
+# The API's routes name their object in the placeholder (/api/v1/listings/<listing_id>/…).
+OBJECT_OF_PLACEHOLDER = {
+    "reference_id": "reference", "opportunity_id": "opportunity", "interview_id": "interview",
+    "listing_id": "listing", "event_id": "event", "message_id": "message", "token_id": "token", "key": "key",
 }
 
 
@@ -205,6 +214,8 @@ def fill(route: str, name: str, owned: dict) -> dict[str, str]:
         def pick(placeholder):
             if placeholder in ("kind", "tone"):
                 return owned[who][placeholder]
+            if placeholder in OBJECT_OF_PLACEHOLDER and name not in OBJECT_OF:
+                return owned[who][OBJECT_OF_PLACEHOLDER[placeholder]]
             return owned[who][OBJECT_OF.get(name, "reference")]
         return pick
 
@@ -387,3 +398,4 @@ def test_no_request_of_any_shape_answers_500(fuzzer, world):
 def test_every_pattern_of_the_app_is_covered():
     names = {name for _route, name in url_patterns()}
     assert {"portal:page", "reminders:feed", "outreach:outbox", "courtesy:settle", "portal:notices_read"} <= names
+    assert {"api:openapi-json", "api:openapi-view", "api:tokens", "api:list_references", "api:settle_debt"} <= names

@@ -73,7 +73,12 @@ def signed_in_pages(user) -> list[str]:
         reverse("sheets:sheet", args=[northwind.pk]), reverse("sheets:print", args=[northwind.pk]),
         reverse("sheets:standing", args=[dana.pk]),
         reverse("opportunities:synonyms"), reverse("opportunities:synonyms") + f"?next={northwind.get_absolute_url()}",
+        reverse("api:tokens"),
     ]
+    from goodword.api.services import create_token, revoke_token
+
+    create_token(user, "job tracker")  # the settings page's token table: one in use, one revoked
+    revoke_token(create_token(user, "old script", read_only=True)[0])
     from pathlib import Path
 
     from goodword.transfer.models import ImportUpload

@@ -39,6 +39,7 @@ COMMANDS = {
     "restore": ("goodword.cli.transfer", "restore", "Restore the database from a backup file."),
     "webhook": ("goodword.cli.webhook", "webhook", "Signed requests to your own systems: add, list, test, remove."),
     "centre": ("goodword.cli.centre", "centre", "Career centres: create, invite, add, assign a coach, leave."),
+    "token": ("goodword.cli.token", "token", "Personal access tokens for the HTTP API: create, list, revoke."),
 }
 
 

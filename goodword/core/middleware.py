@@ -24,6 +24,12 @@ class RefuseNulCharactersMiddleware:
         # fields refuse NUL themselves.
         for values in (request.GET, request.POST) if not _is_upload(request) else (request.GET,):
             if any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values):
+                if request.path.startswith("/api/"):
+                    # The API's one error shape (goodword/api/problems.py).
+                    from goodword.api.problems import problem_response
+
+                    return problem_response(request, 400, "The request held a NUL character (\\x00), which no field "
+                                                          "accepts. Remove it and try again.")
                 return HttpResponseBadRequest(
                     "The request held a NUL character (\\x00), which no field accepts. Remove it and try again.",
                     content_type="text/plain; charset=utf-8",

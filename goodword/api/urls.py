@@ -1,0 +1,33 @@
+"""/api/: the description (openapi.json), the interactive docs (docs) and version 1 (v1/…)."""
+
+from django.urls import path
+
+from goodword.api import views
+from goodword.api.core import api
+from goodword.api.routes_book import router as book
+from goodword.api.routes_jobs import router as jobs
+from goodword.api.routes_ledger import router as ledger
+from goodword.api.routes_outbox import router as outbox
+from goodword.api.routes_settings import router as settings
+
+api.add_router("/v1/", book)
+api.add_router("/v1/", jobs)
+api.add_router("/v1/", ledger)
+api.add_router("/v1/", outbox)
+api.add_router("/v1/", settings)
+# Coach and cohort endpoints (branch `centres`): add their read-only router here as
+# api.add_router("/v1/", cohort), fetching through the centre's own scoped querysets.
+# Webhook endpoints (branch `webhooks`): api.add_router("/v1/", webhooks) at merge.
+
+patterns, _app_name, _namespace = api.urls
+for pattern in patterns:
+    # The API answers for itself: 401 as problem+json rather than the sign-in page,
+    # and no profile question before a script's request (see accounts.middleware).
+    pattern.callback.login_required = False
+
+app_name = "api"
+urlpatterns = [
+    path("tokens/", views.tokens_page, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    *patterns,
+]

@@ -1,0 +1,131 @@
+"""Every API route, for alice and bob: bob's token on alice's ids gets 404 (problem+json), and
+alice's own ids answer. Routes are read from the URL resolver, so a new one cannot be forgotten."""
+
+import json
+import re
+
+import pytest
+from django.urls import get_resolver
+
+from goodword.api.core import api
+from goodword.outreach import outbox
+from tests.factories.api import bearer, make_token
+from tests.factories.opportunities import make_interview, make_listing, make_opportunity
+from tests.factories.outreach import make_smtp_settings
+from tests.factories.references import make_reference
+from tests.factories.timeline import make_event
+
+import goodword.api.urls  # noqa: F401,E402  (adds the routers to the API)
+
+PARAMETER = re.compile(r"\{(\w+)\}")
+# A valid body for each write, so that only the id can be what is refused.
+BODIES = {
+    ("POST", "/stages"): {"stage": "offer"},
+    ("POST", "/interviews"): {"when": "2026-01-01T10:00:00Z"},
+    ("POST", "/listings"): {"reference_id": "BOB_REFERENCE"},
+    ("POST", "/move"): {"offset": 1},
+    ("POST", "/snooze"): {"until": "2030-01-01"},
+    ("POST", "/dismiss"): {"reason": "not needed"},
+    ("POST", "/draft"): {"kind": "thanks"},
+}
+
+
+def body_for(method, path, bob_reference):
+    for (verb, suffix), body in BODIES.items():
+        if verb == method and path.endswith(suffix):
+            return {k: (bob_reference if v == "BOB_REFERENCE" else v) for k, v in body.items()}
+    return {}
+
+
+@pytest.fixture
+def owned(alice, bob):
+    ids = {}
+    for user in (alice, bob):
+        reference = make_reference(user, name=f"Dana of {user.username}", emails=[f"dana.{user.username}@example.com"])
+        job = make_opportunity(user, company=f"Northwind of {user.username}", role="Engineer",
+                               stage="references_requested")
+        listing = make_listing(job, reference)
+        make_smtp_settings(user, 2525)
+        message = outbox.queue_message(user, reference, kind="keep_in_touch", subject="Hello", text="Hello\n")
+        from goodword.api.models import AccessToken
+
+        make_token(user, "other")
+        ids[user.username] = {
+            "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,
+            "listing_id": listing.pk, "event_id": make_event(reference, "note").pk, "message_id": message.pk,
+            "token_id": AccessToken.objects.filter(owner=user).first().pk,
+            "key": f"no_heads_up:{reference.pk}:{job.pk}",
+        }
+    return ids
+
+
+def operations():
+    """Every operation whose path names an object by id or key (templates are named by kind and tone:
+    each user has their own, see test_templates_are_each_users_own)."""
+    schema = api.get_openapi_schema(path_prefix="/api")
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            if PARAMETER.search(path) and "{kind}" not in path:
+                yield method.upper(), path
+
+
+def test_every_route_with_bobs_token_on_alices_ids_is_404(client, alice, bob, owned):
+    bobs = make_token(bob)
+    checked = 0
+    for method, path in operations():
+        url = PARAMETER.sub(lambda m: str(owned["alice"][m.group(1)]), path)
+        body = body_for(method, path, owned["bob"]["reference_id"])
+        response = client.generic(method, url, json.dumps(body), content_type="application/json", **bearer(bobs))
+        assert response.status_code == 404, (method, url, response.status_code, response.content[:200])
+        assert response["Content-Type"] == "application/problem+json"
+        checked += 1
+    assert checked >= 25
+
+
+def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, owned):
+    token = make_token(alice)
+    for method, path in operations():
+        if method != "GET":
+            continue
+        url = PARAMETER.sub(lambda m: str(owned["alice"][m.group(1)]), path)
+        response = client.get(url, **bearer(token))
+        assert response.status_code == 200, (url, response.content[:300])
+
+
+def test_lists_show_only_the_callers_rows(client, alice, bob, owned):
+    bobs = make_token(bob)
+    for path in ("/api/v1/references", "/api/v1/opportunities", "/api/v1/events", "/api/v1/outbox", "/api/v1/tokens",
+                 "/api/v1/debts"):
+        text = client.get(path, **bearer(bobs)).content.decode()
+        assert "of alice" not in text and "dana.alice" not in text, path
+    for path in (f"/api/v1/events?ref={owned['alice']['reference_id']}", f"/api/v1/debts?job={owned['alice']['opportunity_id']}"):
+        assert client.get(path, **bearer(bobs)).status_code == 404
+
+
+def test_bob_cannot_name_alices_objects_in_a_body(client, alice, bob, owned):
+    bobs = make_token(bob)
+    a = owned["alice"]
+    b = owned["bob"]
+    posts = [
+        (f"/api/v1/opportunities/{b['opportunity_id']}/listings", {"reference_id": a["reference_id"]}),
+        ("/api/v1/events", {"reference_id": a["reference_id"], "kind": "note"}),
+        ("/api/v1/events", {"reference_id": b["reference_id"], "kind": "note", "opportunity_id": a["opportunity_id"]}),
+        ("/api/v1/outbox", {"reference_id": a["reference_id"], "kind": "thanks", "subject": "x", "text": "y"}),
+    ]
+    for url, body in posts:
+        response = client.post(url, json.dumps(body), content_type="application/json", **bearer(bobs))
+        assert response.status_code == 404, (url, response.content)
+
+
+def test_api_routes_are_in_the_resolver():
+    assert any(str(p.pattern) == "api/" for p in get_resolver().url_patterns)
+
+
+def test_templates_are_each_users_own(client, alice, bob):
+    alices, bobs = bearer(make_token(alice)), bearer(make_token(bob))
+    saved = client.put("/api/v1/templates/thanks/formal", json.dumps({"subject": "Thanks, {{ reference.first_name }}",
+                       "body": "Dear {{ reference.first_name }}, thank you."}), content_type="application/json", **alices)
+    assert saved.status_code == 200 and saved.json()["source"] == "yours"
+    assert client.get("/api/v1/templates/thanks/formal", **bobs).json()["source"] == "built-in"
+    assert client.delete("/api/v1/templates/thanks/formal", **bobs).status_code == 204
+    assert client.get("/api/v1/templates/thanks/formal", **alices).json()["source"] == "yours"
