@@ -65,7 +65,8 @@ def timeline_page(user, reference, start: int) -> dict:
     """One page of the reference's events from the `start`-th newest, and where
     the older and newer pages start (None: there is none)."""
     events = list(Event.objects.for_user(user).filter(reference=reference)
-                  .select_related("opportunity")[start:start + TIMELINE_PAGE + 1])
+                  .select_related("opportunity")
+                  .defer("opportunity__posting_text", "opportunity__requirements")[start:start + TIMELINE_PAGE + 1])
     return {
         "events": events[:TIMELINE_PAGE],
         "older_start": start + TIMELINE_PAGE if len(events) > TIMELINE_PAGE else None,
