@@ -1,0 +1,52 @@
+"""A reference's timeline items, rendered in Python.
+
+A reference's page shows twenty events; through the template each cost two
+display lookups, two date filters, a reversed URL and an included note
+template, some 0.15 ms an item and a fifth of the page's time. Here the same
+markup, byte for byte (tests/test_perf_timeline_rows.py renders the template this replaced and
+compares), for a fraction of that.
+"""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+from goodword.core.urlcache import url_for_pk
+from goodword.timeline.templatetags.timeline import note_preview
+
+
+def _note(note: str) -> str:
+    preview = note_preview(note)
+    text = linebreaksbr(note, autoescape=True)
+    if preview:
+        return ('\n<details class="note note-long"><summary><span dir="auto">' + escape(preview)
+                + '</span> <span class="more">(whole note)</span></summary>\n  <div dir="auto">' + text
+                + "</div></details>\n\n")
+    return '<div class="note" dir="auto">' + text + "</div>\n"
+
+
+def timeline_items(events, logged=None) -> SafeString:
+    """references/detail.html's timeline items for `events` (`logged` marked as new)."""
+    parts = []
+    for event in events:
+        when = template_localtime(event.occurred_at)
+        opportunity = event.opportunity if event.opportunity_id else None
+        parts.append(
+            '\n    <li class="timeline-item' + (" timeline-new" if logged is not None and event == logged else "")
+            + '">\n      <p class="timeline-head">\n        <span class="event-kind">'
+            + escape(event.get_kind_display()) + "</span>\n        "
+            + ('<span class="muted">· ' + escape(event.get_channel_display()) + "</span>" if event.channel else "")
+            + "\n        "
+            + ('· <a href="' + escape(opportunity.get_absolute_url()) + '"><bdi>' + escape(str(opportunity))
+               + "</bdi></a>" if opportunity else "")
+            + '\n        <time class="muted" datetime="' + escape(date_format(when, "c")) + '">'
+            + escape(date_format(when, "j M Y, H:i")) + "</time>\n        "
+            + '<a class="small-link" href="' + url_for_pk("timeline:delete", event.pk)
+            + '">Delete<span class="visually-hidden"> this event</span></a>\n      </p>\n      '
+            + (_note(event.note) if event.note else "") + "\n    </li>"
+        )
+    return mark_safe("".join(parts))

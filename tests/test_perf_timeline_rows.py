@@ -1,0 +1,69 @@
+"""A reference's timeline items are rendered in Python (goodword/timeline/rows.py)
+for speed: byte for byte what the template they replaced rendered."""
+
+import datetime as dt
+
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+
+from goodword.timeline.models import Event
+from goodword.timeline.rows import timeline_items
+from tests.factories.opportunities import make_opportunity
+from tests.factories.references import make_reference
+
+pytestmark = pytest.mark.django_db
+
+# references/detail.html's timeline items as a template, before goodword/timeline/rows.py.
+TEMPLATE = """{% for event in events %}
+    <li class="timeline-item{% if event == logged %} timeline-new{% endif %}">
+      <p class="timeline-head">
+        <span class="event-kind">{{ event.get_kind_display }}</span>
+        {% if event.channel %}<span class="muted">· {{ event.get_channel_display }}</span>{% endif %}
+        {% if event.opportunity %}· <a href="{{ event.opportunity.get_absolute_url }}"><bdi>{{ event.opportunity }}</bdi></a>{% endif %}
+        <time class="muted" datetime="{{ event.occurred_at|date:'c' }}">{{ event.occurred_at|date:"j M Y, H:i" }}</time>
+        <a class="small-link" href="{% url 'timeline:delete' event.pk %}">Delete<span class="visually-hidden"> this event</span></a>
+      </p>
+      {% if event.note %}{% include "timeline/includes/note.html" %}{% endif %}
+    </li>{% endfor %}"""
+
+NOTES = [
+    "",
+    "Short & <sweet>",
+    "Two\nlines",
+    "One\n\nTwo\nThree\r\nFour <b>bold</b>",
+    "x" * 400,
+    "  padded  \n  ",
+    "Quote \"this\" and 'that' — ünïcode",
+]
+
+
+def make_events(alice):
+    dana = make_reference(alice, name="Dana <Whitfield>")
+    job = make_opportunity(alice, company="Acme & Sons", role="<Engineer>")
+    moment = timezone.now().replace(microsecond=123456)
+    events = []
+    for i, note in enumerate(NOTES):
+        events.append(Event.objects.create(
+            owner=alice, reference=dana, kind=["note", "asked", "agreed", "thanked"][i % 4],
+            channel=["", "email", "phone"][i % 3], opportunity=job if i % 2 else None, note=note,
+            occurred_at=moment - dt.timedelta(days=i * 40, minutes=i)))
+    return dana, list(Event.objects.filter(reference=dana).select_related("opportunity"))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham", "America/St_Johns"])
+def test_the_timeline_items_match_the_template_byte_for_byte(alice, zone):
+    _dana, events = make_events(alice)
+    template = engines["django"].from_string(TEMPLATE)
+    with timezone.override(zone):
+        for logged in (None, events[2]):
+            expected = template.render({"events": events, "logged": logged})
+            assert timeline_items(events, logged) == expected
+
+
+def test_the_reference_page_shows_its_timeline_items_as_before(alice, alice_client):
+    dana, events = make_events(alice)
+    page = alice_client.get(reverse("references:detail", args=[dana.pk])).content.decode()
+    expected = engines["django"].from_string(TEMPLATE).render({"events": events[:20], "logged": None})
+    assert expected in page
