@@ -1,4 +1,4 @@
-"""A reference's timeline items are rendered in Python (goodword/timeline/rows.py)
+"""A reference's timeline items and an opportunity's events are rendered in Python (rows.py)
 for speed: byte for byte what the template they replaced rendered."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.timeline.models import Event
-from goodword.timeline.rows import timeline_items
+from goodword.timeline.rows import opportunity_events, timeline_items
 from tests.factories.opportunities import make_opportunity
 from tests.factories.references import make_reference
 
@@ -67,3 +67,35 @@ def test_the_reference_page_shows_its_timeline_items_as_before(alice, alice_clie
     page = alice_client.get(reverse("references:detail", args=[dana.pk])).content.decode()
     expected = engines["django"].from_string(TEMPLATE).render({"events": events[:20], "logged": None})
     assert expected in page
+
+
+# opportunities/detail.html's events, before goodword/timeline/rows.py.
+OPPORTUNITY_TEMPLATE = """{% for event in events %}
+    <li class="timeline-item">
+      <p class="timeline-head">
+        <span class="event-kind">{{ event.get_kind_display }}</span>
+        · <a href="{{ event.reference.get_absolute_url }}"><bdi>{{ event.reference.name }}</bdi></a>
+        {% if event.channel %}<span class="muted">· {{ event.get_channel_display }}</span>{% endif %}
+        <time class="muted" datetime="{{ event.occurred_at|date:'c' }}">{{ event.occurred_at|date:"j M Y, H:i" }}</time>
+      </p>
+      {% if event.note %}{% include "timeline/includes/note.html" %}{% endif %}
+    </li>
+    {% endfor %}"""
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu"])
+def test_an_opportunitys_events_match_the_template_byte_for_byte(alice, zone):
+    dana, _events = make_events(alice)
+    events = list(Event.objects.filter(reference=dana).select_related("reference"))
+    with timezone.override(zone):
+        assert opportunity_events(events) == engines["django"].from_string(OPPORTUNITY_TEMPLATE).render(
+            {"events": events})
+
+
+def test_an_opportunitys_page_shows_its_events_as_before(alice, alice_client):
+    dana, _events = make_events(alice)
+    job = Event.objects.filter(reference=dana).exclude(opportunity=None).first().opportunity
+    events = list(Event.objects.filter(opportunity=job).select_related("reference"))
+    page = alice_client.get(reverse("opportunities:detail", args=[job.pk])).content.decode()
+    expected = engines["django"].from_string(OPPORTUNITY_TEMPLATE).render({"events": events})
+    assert len(events) == 3 and '<ol class="timeline">\n    ' + expected + "\n  </ol>" in page

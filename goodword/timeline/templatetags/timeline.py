@@ -12,6 +12,14 @@ def timeline_items(events, logged=None):
 
     return render(events, logged)
 
+
+@register.simple_tag
+def opportunity_events(events):
+    """An opportunity's events as <li> items, rendered in Python (goodword/timeline/rows.py)."""
+    from goodword.timeline.rows import opportunity_events as render
+
+    return render(events)
+
 PREVIEW_LINES = 2
 PREVIEW_CHARS = 200
 
