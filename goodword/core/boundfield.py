@@ -1,21 +1,28 @@
 """A form field's label, help text, errors and widget, put together in Python.
 
-Django renders each field group through django/forms/field.html and its label
-through label.html and attrs.html: three templates a field, some 0.3 ms each,
-a tenth of a reference's or an opportunity's page. QuickBoundField writes the
-same markup (tests/test_perf_boundfield.py compares it byte for byte with
-Django's) and leaves anything unusual (a fieldset, another template) to Django.
+Django renders each field group through django/forms/field.html, its label
+through label.html and attrs.html, its <input> or <textarea> through two more:
+some 0.3 ms a field, a tenth of a reference's or an opportunity's page.
+QuickBoundField writes the same markup (tests/test_perf_boundfield.py compares
+it byte for byte with Django's) and leaves anything unusual (a fieldset,
+another template, a widget with its own render()) to Django.
 """
 
 from __future__ import annotations
 
 from django.forms.boundfield import BoundField
+from django.forms.widgets import Widget
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 FIELD_TEMPLATE = "django/forms/field.html"
 LABEL_TEMPLATE = "django/forms/label.html"
+# The widget templates that are django/forms/widgets/input.html and nothing else.
+INPUT_TEMPLATES = {f"django/forms/widgets/{name}.html" for name in (
+    "input", "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password", "search",
+    "tel", "text", "time", "url")}
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 
 
 def _attrs(attrs: dict) -> str:
@@ -27,7 +34,41 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def _widget_html(widget, name, value, attrs) -> str | None:
+    """input.html or textarea.html with their attrs.html, or None for any other widget."""
+    template = widget.template_name
+    if type(widget).render is not Widget.render or type(widget)._render is not Widget._render or not (
+            template in INPUT_TEMPLATES or template == TEXTAREA_TEMPLATE):
+        return None
+    context = widget.get_context(name, value, attrs)["widget"]
+    value = context["value"]
+    if template == TEXTAREA_TEMPLATE:
+        return (f'<textarea name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>\n'
+                f'{conditional_escape(value) if value else ""}</textarea>')
+    shown = "" if value is None else f' value="{conditional_escape(value if isinstance(value, str) else str(value))}"'
+    return f'<input type="{conditional_escape(context["type"])}" name="{conditional_escape(context["name"])}"' \
+           f'{shown}{_attrs(context["attrs"])}>'
+
+
 class QuickBoundField(BoundField):
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        # BoundField.as_widget's own steps, then the widget's markup in Python when it is a plain one.
+        widget = widget or self.field.widget
+        if self.field.localize:
+            widget.is_localized = True
+        attrs = self.build_widget_attrs(attrs or {}, widget)
+        if self.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", self.html_initial_id if only_initial else self.auto_id)
+        if only_initial and self.html_initial_name in self.form.data:
+            value = self.form._widget_data_value(self.field.hidden_widget(), self.html_initial_name)
+        else:
+            value = self.value()
+        name = self.html_initial_name if only_initial else self.html_name
+        html = _widget_html(widget, name, value, attrs)
+        if html is None:
+            return widget.render(name=name, value=value, attrs=attrs, renderer=self.form.renderer)
+        return mark_safe(html.strip())  # as Django's renderer strips what it renders
+
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
         if self.form.template_name_label != LABEL_TEMPLATE:
             return super().label_tag(contents, attrs, label_suffix, tag)
