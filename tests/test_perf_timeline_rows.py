@@ -1,4 +1,4 @@
-"""A reference's timeline items and an opportunity's events are rendered in Python (rows.py)
+"""A reference's timeline items, an opportunity's events and the dashboard's are rendered in Python (rows.py)
 for speed: byte for byte what the template they replaced rendered."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodword.timeline.models import Event
-from goodword.timeline.rows import opportunity_events, timeline_items
+from goodword.timeline.rows import opportunity_events, recent_events, timeline_items
 from tests.factories.opportunities import make_opportunity
 from tests.factories.references import make_reference
 
@@ -99,3 +99,29 @@ def test_an_opportunitys_page_shows_its_events_as_before(alice, alice_client):
     page = alice_client.get(reverse("opportunities:detail", args=[job.pk])).content.decode()
     expected = engines["django"].from_string(OPPORTUNITY_TEMPLATE).render({"events": events})
     assert len(events) == 3 and '<ol class="timeline">\n    ' + expected + "\n  </ol>" in page
+
+
+# core/home.html's latest events, before goodword/timeline/rows.py.
+RECENT_TEMPLATE = """{% for event in recent_events %}
+      <li class="timeline-item">
+        <p class="timeline-head">
+          <span class="event-kind">{{ event.get_kind_display }}</span>
+          · <a href="{{ event.reference.get_absolute_url }}"><bdi>{{ event.reference.name }}</bdi></a>
+          {% if event.opportunity %}· <a href="{{ event.opportunity.get_absolute_url }}"><bdi>{{ event.opportunity }}</bdi></a>{% endif %}
+          <time class="muted" datetime="{{ event.occurred_at|date:'c' }}">{{ event.occurred_at|date:"j M Y, H:i" }}</time>
+        </p>
+        {% if event.note %}<p class="note" dir="auto">{{ event.note|truncatechars:200 }}</p>{% endif %}
+      </li>
+      {% endfor %}"""
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns"])
+def test_the_dashboards_latest_events_match_the_template_byte_for_byte(alice, alice_client, zone):
+    make_events(alice)
+    events = list(Event.objects.filter(owner=alice).select_related("reference", "opportunity")[:10])
+    with timezone.override(zone):
+        assert recent_events(events) == engines["django"].from_string(RECENT_TEMPLATE).render(
+            {"recent_events": events})
+    page = alice_client.get("/").content.decode()
+    expected = engines["django"].from_string(RECENT_TEMPLATE).render({"recent_events": events})
+    assert '<ol class="timeline">\n      ' + expected + "\n    </ol>" in page

@@ -41,7 +41,10 @@ def home(request):
         Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
     )
     recent_events = (
-        Event.objects.for_user(user).select_related("reference", "opportunity")[:RECENT_EVENTS]
+        Event.objects.for_user(user).select_related("reference", "opportunity")
+        # Names and links only: not a posting's text (up to 50 KB) nor a reference's lists.
+        .only("kind", "occurred_at", "note", "owner_id", "reference__name", "opportunity__company",
+              "opportunity__role")[:RECENT_EVENTS]
     )
     # One row more than shown tells whether to link to the rest, without a count query.
     shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])

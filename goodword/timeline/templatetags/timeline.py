@@ -14,6 +14,14 @@ def timeline_items(events, logged=None):
 
 
 @register.simple_tag
+def recent_events(events):
+    """The dashboard's latest events as <li> items, rendered in Python (goodword/timeline/rows.py)."""
+    from goodword.timeline.rows import recent_events as render
+
+    return render(events)
+
+
+@register.simple_tag
 def opportunity_events(events):
     """An opportunity's events as <li> items, rendered in Python (goodword/timeline/rows.py)."""
     from goodword.timeline.rows import opportunity_events as render
