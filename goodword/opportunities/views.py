@@ -62,6 +62,7 @@ def opportunity_list(request):
             .annotate(n=Count("id")).values("n")
         ), 0))
         .order_by("-stage_since", "-id")
+        .only("id", "owner_id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
     )
     page = None
     if stage:
