@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import update_profile
 
-from goodword.courtesy.chart import asked_chart_context
 from goodword.courtesy.ledger import request_ledger_view
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
@@ -51,7 +50,6 @@ def home(request):
     ledger = ledger_context(user, ledger=request_ledger_view(request))  # kept while nothing changed
     return render(request, "core/home.html", {
         **ledger,
-        **asked_chart_context(user),
         **notices_context(user),
         **employer_notices_context(user),
         "open_opportunities": shown[:OPEN_OPPORTUNITIES_SHOWN],
