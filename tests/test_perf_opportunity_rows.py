@@ -73,3 +73,22 @@ def test_the_pipeline_and_the_dashboard_show_the_same_rows_as_before(alice, alic
     shown = sorted(annotated(alice), key=lambda job: (job.stage_since, job.id), reverse=True)
     expected = engine.from_string(OPEN_TEMPLATE).render({"open_opportunities": shown})
     assert "<tbody>\n      " + expected + "\n      </tbody>" in page
+
+
+@pytest.mark.parametrize("selected", ["heads_up", "thanked", "", None, "phone", "<nope>"])
+def test_a_slate_rows_menus_match_the_template_byte_for_byte(selected):
+    from goodword.opportunities.forms import SLATE_LOG_KINDS, SlateLogForm
+
+    engine = engines["django"]
+    loop = engine.from_string('{% for value, label in choices %}<option value="{{ value }}"{% if value == selected %}'
+                              ' selected{% endif %}>{{ label }}</option>{% endfor %}')
+    tag = engine.from_string("{% load opportunities %}{% options choices selected %}")
+    odd = [("a&b", "<A & B>"), ("x", "Quote \"x\"")]
+    for choices in (SLATE_LOG_KINDS, SlateLogForm.base_fields["channel"].choices, odd):
+        context = {"choices": choices, "selected": selected}
+        assert tag.render(context) == loop.render(context)
+
+
+def test_the_slate_shows_each_rows_menus_with_its_choice(alice, alice_client, pipeline):
+    page = alice_client.get(pipeline[0].get_absolute_url()).content.decode()
+    assert page.count('<option value="agreed" selected>They agreed</option>') == 2  # both listed, neither asked yet

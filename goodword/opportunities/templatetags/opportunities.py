@@ -1,10 +1,30 @@
 """{% load opportunities %}: how full a slate is, worded the same everywhere, and rows of opportunities."""
 
+from functools import lru_cache
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from goodword.opportunities.models import slate_count_text
 
 register = template.Library()
+
+
+@register.simple_tag
+def options(choices, selected):
+    """{% for value, label in choices %}<option value="{{ value }}"{% if value == selected %} selected{% endif %}>
+    {{ label }}</option>{% endfor %}, built once per list and choice: a slate row has two such menus."""
+    return _options(tuple((value, str(label)) for value, label in choices), selected)
+
+
+@lru_cache(maxsize=256)
+def _options(choices: tuple, selected) -> SafeString:
+    return mark_safe("".join(
+        f'<option value="{conditional_escape(value)}"{" selected" if value == selected else ""}>'
+        f"{conditional_escape(label)}</option>"
+        for value, label in choices
+    ))
 
 
 @register.simple_tag
