@@ -92,3 +92,10 @@ def test_a_slate_rows_menus_match_the_template_byte_for_byte(selected):
 def test_the_slate_shows_each_rows_menus_with_its_choice(alice, alice_client, pipeline):
     page = alice_client.get(pipeline[0].get_absolute_url()).content.decode()
     assert page.count('<option value="agreed" selected>They agreed</option>') == 2  # both listed, neither asked yet
+
+
+def test_the_slate_rows_link_where_reverse_says(alice, alice_client, pipeline):
+    page = alice_client.get(pipeline[0].get_absolute_url()).content.decode()
+    for listing in pipeline[0].listings.all():
+        for name in ("opportunities:slate_log", "opportunities:slate_move", "opportunities:slate_remove", "portal:manage"):
+            assert f'"{reverse(name, args=[listing.pk])}"' in page, name

@@ -6,9 +6,17 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from goodword.core.urlcache import url_for_pk
 from goodword.opportunities.models import slate_count_text
 
 register = template.Library()
+
+
+@register.simple_tag
+def pk_url(name, pk):
+    """{% url name pk %} for a pattern with one <int:pk>, at the cost of a string join
+    (goodword/core/urlcache.py): a slate row links to five of them."""
+    return url_for_pk(name, pk)
 
 
 @register.simple_tag
