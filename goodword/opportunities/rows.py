@@ -9,26 +9,18 @@ compares), for a fraction of that.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from goodword.core.dayformat import day_text
 from goodword.opportunities.models import slate_count_text
-
-
-@lru_cache(maxsize=4096)
-def _day(day, language: str) -> str:
-    return escape(date_format(day, "j M Y"))  # its month's name is the language's
 
 
 def _since(opportunity) -> str:
     """{{ opportunity.stage_since|date:"j M Y" }}: a date, or nothing. Each date is
     formatted once (date_format() was a third of a row's time)."""
     since = opportunity.stage_since
-    return _day(since, get_language()) if since not in (None, "") else ""
+    return day_text(since) if since not in (None, "") else ""
 
 
 def _slate(opportunity) -> str:

@@ -12,11 +12,10 @@ dashboard its latest events, each naming both.
 from __future__ import annotations
 
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
+from goodword.core.dayformat import time_element
 from goodword.core.urlcache import url_for_pk
 from goodword.timeline.templatetags.timeline import note_preview
 
@@ -53,9 +52,7 @@ def timeline_items(events, logged=None) -> SafeString:
 
 
 def _when(event) -> str:
-    when = template_localtime(event.occurred_at)
-    return ('<time class="muted" datetime="' + escape(date_format(when, "c")) + '">'
-            + escape(date_format(when, "j M Y, H:i")) + "</time>")
+    return time_element(event.occurred_at)
 
 
 def opportunity_events(events) -> SafeString:
