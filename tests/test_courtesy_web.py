@@ -21,6 +21,7 @@ from tests.factories.references import make_reference
 
 pytestmark = pytest.mark.django_db
 LEDGER = "/due/"
+CHART = "/due/chart/"  # loaded after the dashboard and the ledger page
 HTMX = {"HX-Request": "true", "HX-Target": "ledger", "HX-Current-URL": "http://testserver/due/"}
 
 
@@ -186,7 +187,7 @@ def test_the_chart_shows_listings_and_employer_contacts_with_a_text_alternative(
     from goodword.opportunities.models import Listing
 
     Listing.objects.filter(opportunity=old).update(created_at=timezone.now() - dt.timedelta(days=91))
-    page = alice_client.get(LEDGER).content.decode()
+    page = alice_client.get(CHART, headers={"HX-Request": "true"}).content.decode()
     assert 'role="img" aria-labelledby="asked-svg-title asked-svg-desc"' in page
     assert "<title id=\"asked-svg-title\">" in page
     assert "Dana Whitfield: 2 listed, 2 employer contacts; Sam Ortiz: 1 listed, 0 employer contacts" in page
@@ -203,7 +204,7 @@ def test_the_chart_table_stops_at_fifty_references_and_says_how_many_more(alice_
     refs = Reference.objects.bulk_create(
         [Reference(owner=alice, name=f"Reference {n:02d}") for n in range(MAX_TABLE_ROWS + 2)])
     Listing.objects.bulk_create([Listing(opportunity=job, reference=ref, position=n) for n, ref in enumerate(refs)])
-    page = alice_client.get(LEDGER).content.decode()
+    page = alice_client.get(CHART, headers={"HX-Request": "true"}).content.decode()
     table = page.split('<details class="chart-table">')[1].split("</details>")[0]
     assert table.count('<th scope="row">') == MAX_TABLE_ROWS
     assert "…and 2 more references, each asked no more than those above." in table

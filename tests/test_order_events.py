@@ -102,5 +102,5 @@ def test_the_event_form_stamps_the_moment_of_submission_when_the_time_was_left_a
 
 
 def test_the_reference_page_pre_fills_the_time_with_its_marker(alice_client, dana):
-    html = alice_client.get(reverse("references:detail", args=[dana.pk])).content.decode()
+    html = alice_client.get(reverse("timeline:log_form", args=[dana.pk]), headers={"HX-Request": "true"}).content.decode()
     assert 'name="prefilled"' in html

@@ -97,7 +97,7 @@ def test_the_log_form_offers_open_applications_and_the_references_own(alice, ali
     listed_change.stage = "landed"
     listed_change.save()
     make_opportunity(alice, company="Someone Else Rejected", stage="rejected")
-    page = alice_client.get(reverse("references:detail", args=[dana.pk])).content.decode()
+    page = alice_client.get(reverse("timeline:log_form", args=[dana.pk]), headers={"HX-Request": "true"}).content.decode()
     select = re.search(r'<select name="opportunity".*?</select>', page, re.S).group(0)
     assert "Open Co" in select and "Landed Co" in select and "Someone Else Rejected" not in select
     # Any of the user's opportunities is still accepted when posted.

@@ -55,6 +55,7 @@ def signed_in_pages(user) -> list[str]:
     pages = [
         reverse("core:home"),
         reverse("courtesy:ledger"), reverse("courtesy:ledger") + "?all=1", reverse("courtesy:hidden"),
+        reverse("courtesy:chart"),
         reverse("courtesy:settings"),
         reverse("references:list"), reverse("references:create"),
         dana.get_absolute_url(), reverse("references:edit", args=[dana.pk]), reverse("references:delete", args=[dana.pk]),

@@ -29,6 +29,7 @@ OBJECT_URLS = {
     "references:delete": ("reference", {}),
     "timeline:log": ("reference", {"kind": "call", "note": "bob was here"}),
     "timeline:older": ("reference", {}),
+    "timeline:log_form": ("reference", {}),
     "timeline:delete": ("event", {}),
     "opportunities:detail": ("opportunity", {}),
     "opportunities:edit": ("opportunity", {"company": "Bobco", "role": "Spy", "references_wanted": 3}),
@@ -159,7 +160,7 @@ def test_the_event_form_refuses_another_users_opportunity(alices_world, bob, bob
 def test_the_event_form_offers_only_the_users_own_opportunities(alices_world, bob, bob_client):
     reference = make_reference(bob)
     make_opportunity(bob, company="Bob's Bakery", role="Baker")
-    html = bob_client.get(reverse("references:detail", args=[reference.pk])).content.decode()
+    html = bob_client.get(reverse("timeline:log_form", args=[reference.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "Baker at Bob&#x27;s Bakery" in html
     assert "Northwind" not in html
 

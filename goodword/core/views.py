@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import update_profile
 
-from goodword.courtesy.chart import asked_chart_context
 from goodword.courtesy.ledger import request_ledger_view
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
@@ -41,14 +40,16 @@ def home(request):
         Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
     )
     recent_events = (
-        Event.objects.for_user(user).select_related("reference", "opportunity")[:RECENT_EVENTS]
+        Event.objects.for_user(user).select_related("reference", "opportunity")
+        # Names and links only: not a posting's text (up to 50 KB) nor a reference's lists.
+        .only("kind", "occurred_at", "note", "owner_id", "reference__name", "opportunity__company",
+              "opportunity__role")[:RECENT_EVENTS]
     )
     # One row more than shown tells whether to link to the rest, without a count query.
     shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])
     ledger = ledger_context(user, ledger=request_ledger_view(request))  # kept while nothing changed
     return render(request, "core/home.html", {
         **ledger,
-        **asked_chart_context(user),
         **notices_context(user),
         **employer_notices_context(user),
         "open_opportunities": shown[:OPEN_OPPORTUNITIES_SHOWN],

@@ -6,6 +6,7 @@ app_name = "courtesy"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("hidden/", views.hidden, name="hidden"),
+    path("chart/", views.chart, name="chart"),
     path("badge/", views.badge, name="badge"),
     path("own/", views.own_debts, name="own"),
     path("settle/", views.settle, name="settle"),

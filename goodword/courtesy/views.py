@@ -116,8 +116,16 @@ def ledger(request):
         # The ledger section of the page asking (this one or the dashboard) fetching itself
         # again after a change made elsewhere on it (courtesy.refresh).
         return render(request, "courtesy/ledger.html#ledger", context)
-    context.update(asked_chart_context(request.user))
-    return render(request, "courtesy/ledger.html", context)
+    return render(request, "courtesy/ledger.html", context)  # its chart comes after it (chart() below)
+
+
+def chart(request):
+    """How much each reference has been asked: the dashboard's and the ledger's
+    chart, which htmx loads after the page, or a page of its own without JavaScript."""
+    context = asked_chart_context(request.user)
+    if request.htmx:
+        return render(request, "courtesy/chart.html#asked_chart", context)
+    return render(request, "courtesy/chart_page.html", context)
 
 
 def hidden(request):

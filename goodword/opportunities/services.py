@@ -162,7 +162,11 @@ def reference_listings_with_states(reference) -> list[tuple[Listing, str]]:
     stage costs no query per listing.
     """
     listings = list(Listing.objects.filter(reference=reference).order_by("-created_at", "-id"))
-    opportunities = Opportunity.objects.with_stage().in_bulk([row.opportunity_id for row in listings])
+    # Only what the page shows of each (its label, link and stage): a posting's text can be 50 KB.
+    opportunities = {
+        opportunity.pk: opportunity for opportunity in Opportunity.objects.with_stage()
+        .filter(pk__in=[row.opportunity_id for row in listings]).only("id", "owner_id", "company", "role")
+    }
     for row in listings:
         row.opportunity = opportunities[row.opportunity_id]
     events = Event.objects.filter(reference=reference, opportunity_id__in=list(opportunities))

@@ -62,6 +62,7 @@ def opportunity_list(request):
             .annotate(n=Count("id")).values("n")
         ), 0))
         .order_by("-stage_since", "-id")
+        .only("id", "owner_id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
     )
     page = None
     if stage:
@@ -140,7 +141,9 @@ def slate_context(request, opportunity, form=None, notice=""):
 def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
     from goodword.opportunities.suggest_views import builder_context, wanted_param  # it builds on this module
 
-    events = Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
+    # Of each event's reference only its name and link: no lists of emails and notes to decode.
+    events = (Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
+              .only("kind", "channel", "occurred_at", "note", "owner_id", "opportunity_id", "reference__name"))
     return {
         **builder_context(request, opportunity, wanted=wanted_param(request),
                           deferred=not ("suggest" in request.GET or "n" in request.GET)),

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from goodword.core.boundfield import QuickBoundField
 from goodword.core.dates import guard_date_fields
 from goodword.core.widgets import QuickSelect
 from goodword.references.models import Reference, Relationship, Status
@@ -41,6 +42,8 @@ class LinesField(forms.Field):
 
 class FriendlyForm:
     """What includes/form_fields.html expects of every form here."""
+
+    bound_field_class = QuickBoundField  # field groups rendered in Python (goodword/core/boundfield.py)
 
     def __init__(self, *args, **kwargs):
         # The layout sets labels apart already; Django's trailing colon is noise.

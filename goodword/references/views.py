@@ -65,7 +65,8 @@ def timeline_page(user, reference, start: int) -> dict:
     """One page of the reference's events from the `start`-th newest, and where
     the older and newer pages start (None: there is none)."""
     events = list(Event.objects.for_user(user).filter(reference=reference)
-                  .select_related("opportunity")[start:start + TIMELINE_PAGE + 1])
+                  .select_related("opportunity")
+                  .defer("opportunity__posting_text", "opportunity__requirements")[start:start + TIMELINE_PAGE + 1])
     return {
         "events": events[:TIMELINE_PAGE],
         "older_start": start + TIMELINE_PAGE if len(events) > TIMELINE_PAGE else None,
@@ -92,21 +93,35 @@ def event_form_for(user, reference, *, opportunity=None) -> EventForm:
     ))
 
 
-def detail_context(request, reference, *, event_form=None, logged=None, start: int = 0):
-    """Everything the reference page shows, in a fixed number of queries."""
-    listings = [
-        {"listing": listing, "state": state, "state_label": state_label(state)}
-        for listing, state in reference_listings_with_states(reference)
-    ]
+def log_form_for(request, reference, listings) -> EventForm:
+    """A fresh log form for the reference's page, about their one open application if they have one."""
     # What is logged here is most often about their one open application.
     still_open = [row["listing"].opportunity for row in listings
                   if row["listing"].opportunity.stage not in OUTCOME_STAGES]
+    return event_form_for(request.user, reference, opportunity=still_open[0] if len(still_open) == 1 else None)
+
+
+def listings_of(reference) -> list[dict]:
+    return [
+        {"listing": listing, "state": state, "state_label": state_label(state)}
+        for listing, state in reference_listings_with_states(reference)
+    ]
+
+
+def detail_context(request, reference, *, event_form=None, logged=None, start: int = 0, with_form: bool = True):
+    """Everything the reference page shows, in a fixed number of queries.
+
+    with_form=False: the log form comes after the page (timeline:log_form), as its
+    option list and widgets were a fifth of the page's time; a link stands in for it.
+    """
+    listings = listings_of(reference)
+    if event_form is None and with_form:
+        event_form = log_form_for(request, reference, listings)
     return {
         "reference": reference,
         **timeline_page(request.user, reference, start),
         "listings": listings,
-        "event_form": event_form or event_form_for(
-            request.user, reference, opportunity=still_open[0] if len(still_open) == 1 else None),
+        "event_form": event_form,
         "logged": logged,
         "outbox_messages": recent_messages(reference),
     }
@@ -120,9 +135,11 @@ def consent_context(request, reference) -> dict:
     return {"standing_consent": reference.standing_consent(user_settings.consent_months), "today": today}
 
 
-def reference_detail(request, pk):
+def reference_detail(request, pk, *, with_form: bool = False):
     reference = get_reference(request, pk)
-    context = detail_context(request, reference, start=timeline_start(request))
+    # ?log=1: the log form in the page, for a browser without JavaScript (the link that stands in for it).
+    context = detail_context(request, reference, start=timeline_start(request),
+                             with_form=with_form or "log" in request.GET)
     context |= own_debts_context(request, reference=reference) | consent_context(request, reference)
     return render(request, "references/detail.html", context)
 

@@ -11,6 +11,8 @@ from goodword.references.views import (
     consent_context,
     detail_context,
     get_reference,
+    listings_of,
+    log_form_for,
     reference_detail,
     timeline_page,
     timeline_start,
@@ -72,3 +74,15 @@ def older_events(request, pk):
     reference = get_reference(request, pk)
     context = {"reference": reference, **timeline_page(request.user, reference, timeline_start(request))}
     return render(request, "references/detail.html#timeline_page", context)
+
+
+def log_form(request, pk):
+    """The reference page's log form, which htmx loads after the page; without
+    JavaScript, the page with the form in it."""
+    reference = get_reference(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    if not request.htmx:
+        return reference_detail(request, pk, with_form=True)
+    context = {"reference": reference, "event_form": log_form_for(request, reference, listings_of(reference))}
+    return render(request, "references/detail.html#log_form", context)

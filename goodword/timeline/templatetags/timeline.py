@@ -1,8 +1,32 @@
-"""{% load timeline %}: how a long note shows on a timeline."""
+"""{% load timeline %}: how a long note shows on a timeline, and the timeline's items."""
 
 from django import template
 
 register = template.Library()
+
+
+@register.simple_tag
+def timeline_items(events, logged=None):
+    """A timeline's <li> items, rendered in Python (goodword/timeline/rows.py)."""
+    from goodword.timeline.rows import timeline_items as render  # it imports note_preview from here
+
+    return render(events, logged)
+
+
+@register.simple_tag
+def recent_events(events):
+    """The dashboard's latest events as <li> items, rendered in Python (goodword/timeline/rows.py)."""
+    from goodword.timeline.rows import recent_events as render
+
+    return render(events)
+
+
+@register.simple_tag
+def opportunity_events(events):
+    """An opportunity's events as <li> items, rendered in Python (goodword/timeline/rows.py)."""
+    from goodword.timeline.rows import opportunity_events as render
+
+    return render(events)
 
 PREVIEW_LINES = 2
 PREVIEW_CHARS = 200
