@@ -9,6 +9,7 @@ from django.urls import get_resolver
 
 from goodword.api.core import api
 from goodword.outreach import outbox
+from goodword.webhooks import services as webhook_services
 from tests.factories.api import bearer, make_token
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.outreach import make_smtp_settings
@@ -50,7 +51,11 @@ def owned(alice, bob):
         from goodword.api.models import AccessToken
 
         make_token(user, "other")
+        webhook, _secret = webhook_services.create_endpoint(user, f"https://hooks.example.org/{user.username}",
+                                                            ["portal.answered"])
+        webhook_services.send_test(user, webhook.pk)
         ids[user.username] = {
+            "webhook_id": webhook.pk,
             "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,
             "listing_id": listing.pk, "event_id": make_event(reference, "note").pk, "message_id": message.pk,
             "token_id": AccessToken.objects.filter(owner=user).first().pk,
@@ -95,9 +100,9 @@ def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, ow
 def test_lists_show_only_the_callers_rows(client, alice, bob, owned):
     bobs = make_token(bob)
     for path in ("/api/v1/references", "/api/v1/opportunities", "/api/v1/events", "/api/v1/outbox", "/api/v1/tokens",
-                 "/api/v1/debts"):
+                 "/api/v1/debts", "/api/v1/webhooks"):
         text = client.get(path, **bearer(bobs)).content.decode()
-        assert "of alice" not in text and "dana.alice" not in text, path
+        assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     for path in (f"/api/v1/events?ref={owned['alice']['reference_id']}", f"/api/v1/debts?job={owned['alice']['opportunity_id']}"):
         assert client.get(path, **bearer(bobs)).status_code == 404
 

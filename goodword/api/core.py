@@ -237,9 +237,10 @@ def page_of_list(items: list, key, cursor: str | None, limit: int) -> dict:
 # ---------------------------------------------------------------- idempotency
 
 
-def idempotent(schema, status: int = 201):
+def idempotent(schema, status: int = 201, *, kept=None):
     """A POST that creates: the same Idempotency-Key gets the first answer again; with
-    another body it is refused (422). The answer is stored in the creating transaction."""
+    another body it is refused (422). The answer is stored in the creating transaction.
+    `kept` maps the answer to what may be stored (a secret shown once is left out of the replay)."""
 
     def decorate(view):
         IDEMPOTENT_OPERATIONS.add(_operation_id(view))
@@ -263,8 +264,10 @@ def idempotent(schema, status: int = 201):
                         replay = HttpResponse(seen.body, status=seen.status, content_type="application/json")
                         replay["Idempotent-Replayed"] = "true"
                         return replay
-                    body = render(schema, view(request, *args, **kwargs))
-                    services.remember_answer(user, key, fingerprint, status, body)
+                    data = view(request, *args, **kwargs)
+                    body = render(schema, data)
+                    stored = render(schema, kept(data)) if kept else body
+                    services.remember_answer(user, key, fingerprint, status, stored)
             except IntegrityError:
                 raise Problem(409, "A request with this Idempotency-Key is still being answered; retry shortly.") from None
             return HttpResponse(body, status=status, content_type="application/json")

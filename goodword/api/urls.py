@@ -9,6 +9,7 @@ from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
 from goodword.api.routes_outbox import router as outbox
 from goodword.api.routes_settings import router as settings
+from goodword.api.routes_webhooks import router as webhooks
 
 api.add_router("/v1/", book)
 api.add_router("/v1/", jobs)
@@ -17,7 +18,7 @@ api.add_router("/v1/", outbox)
 api.add_router("/v1/", settings)
 # Coach and cohort endpoints (branch `centres`): add their read-only router here as
 # api.add_router("/v1/", cohort), fetching through the centre's own scoped querysets.
-# Webhook endpoints (branch `webhooks`): api.add_router("/v1/", webhooks) at merge.
+api.add_router("/v1/", webhooks)
 
 patterns, _app_name, _namespace = api.urls
 for pattern in patterns:
