@@ -5,6 +5,7 @@ from django.urls import path
 from goodword.api import views
 from goodword.api.core import api
 from goodword.api.routes_book import router as book
+from goodword.api.routes_cohort import router as cohort
 from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
 from goodword.api.routes_outbox import router as outbox
@@ -16,8 +17,7 @@ api.add_router("/v1/", jobs)
 api.add_router("/v1/", ledger)
 api.add_router("/v1/", outbox)
 api.add_router("/v1/", settings)
-# Coach and cohort endpoints (branch `centres`): add their read-only router here as
-# api.add_router("/v1/", cohort), fetching through the centre's own scoped querysets.
+api.add_router("/v1/", cohort)
 api.add_router("/v1/", webhooks)
 
 patterns, _app_name, _namespace = api.urls
