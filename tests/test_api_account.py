@@ -127,3 +127,22 @@ def test_notices_list_and_mark_read(api):
     assert api.send("POST", "/api/v1/notices/portal/read").json() == {"marked_read": 0}
     assert api.get("/api/v1/notices/employer").json()["items"] == []
     assert api.send("POST", "/api/v1/notices/employer/read").json() == {"marked_read": 0}
+
+
+def test_synonyms_requirements_and_the_builders_suggestion(api, alice):
+    job = make_opportunity(alice, company="Fabrikam", role="Engineer", stage="applied")
+    morgan = make_reference(alice, name="Morgan Ellis", vouches_for=["k8s"])
+    assert api.send("PUT", "/api/v1/settings/synonyms", {"text": "k8s = kubernetes"}).json()["text"] == "k8s = kubernetes"
+    base = f"/api/v1/opportunities/{job.pk}"
+    kept = api.send("PUT", base + "/requirements", {"requirements": ["Runs Kubernetes in production", " ", "Runs Kubernetes in production"]})
+    assert kept.status_code == 200 and kept.json() == {"opportunity_id": job.pk, "requirements": ["Runs Kubernetes in production"],
+                                                       "checked": True}
+    too_long = api.send("PUT", base + "/requirements", {"requirements": [f"line {n}" for n in range(61)]})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "body.requirements"
+    suggestion = api.get(base + "/suggestion?wanted=1").json()
+    assert [pick["reference_id"] for pick in suggestion["picks"]][:1] == [morgan.pk]
+    assert suggestion["picks"][0]["covers"] == ["Runs Kubernetes in production"], suggestion
+    applied = api.send("POST", base + "/suggestion/apply", {"reference_ids": [morgan.pk]})
+    assert applied.status_code == 200 and applied.json()["listed"][0]["reference_id"] == morgan.pk
+    assert list(job.listings.values_list("reference_id", flat=True)) == [morgan.pk]
+    assert api.send("POST", base + "/posting/fetch").status_code == 422  # no posting address yet

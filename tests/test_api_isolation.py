@@ -31,13 +31,16 @@ BODIES = {
     ("POST", "/snooze"): {"until": "2030-01-01"},
     ("POST", "/dismiss"): {"reason": "not needed"},
     ("POST", "/draft"): {"kind": "thanks"},
+    ("PUT", "/requirements"): {"requirements": ["Python"]},
+    ("POST", "/apply"): {"reference_ids": ["BOB_REFERENCE"]},
 }
 
 
 def body_for(method, path, bob_reference):
     for (verb, suffix), body in BODIES.items():
         if verb == method and path.endswith(suffix):
-            return {k: (bob_reference if v == "BOB_REFERENCE" else v) for k, v in body.items()}
+            return {k: (bob_reference if v == "BOB_REFERENCE" else [bob_reference] if v == ["BOB_REFERENCE"] else v)
+                    for k, v in body.items()}
     return {}
 
 
