@@ -33,6 +33,7 @@ BODIES = {
     ("POST", "/draft"): {"kind": "thanks"},
     ("PUT", "/requirements"): {"requirements": ["Python"]},
     ("POST", "/apply"): {"reference_ids": ["BOB_REFERENCE"]},
+    ("POST", "/nudges"): {"text": "How did the interview go?"},
 }
 
 
@@ -48,6 +49,7 @@ def body_for(method, path, bob_reference):
 def owned(alice, bob):
     ids = {}
     centre = make_centre()
+    cole = make_member(centre, "cole", "coach")  # coaches both: each has a nudge showing
     for user in (alice, bob):
         reference = make_reference(user, name=f"Dana of {user.username}", emails=[f"dana.{user.username}@example.com"])
         job = make_opportunity(user, company=f"Northwind of {user.username}", role="Engineer",
@@ -61,8 +63,11 @@ def owned(alice, bob):
         webhook, _secret = webhook_services.create_endpoint(user, f"https://hooks.example.org/{user.username}",
                                                             ["portal.answered"])
         webhook_services.send_test(user, webhook.pk)
+        candidate = centre_services.add_member(centre, user, "candidate")
+        centre_services.assign(candidate, cole)
         ids[user.username] = {
-            "candidate_id": centre_services.add_member(centre, user, "candidate").pk,
+            "candidate_id": candidate.pk,
+            "nudge_id": centre_services.nudge(cole.user, candidate, f"Well done, {user.username}").pk,
             "webhook_id": webhook.pk,
             "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,
             "listing_id": listing.pk, "event_id": make_event(reference, "note").pk, "message_id": message.pk,
@@ -159,8 +164,8 @@ def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owne
     Reference.objects.filter(pk=owned["alice"]["reference_id"]).update(notes="private note on Dana")
     cora = bearer(make_token(coach.user, read_only=True))
     alices = owned["alice"]
-    coach_paths = [path for method, path in operations() if path.startswith("/api/v1/cohort")]
-    assert len(coach_paths) == 3 and all(method == "GET" for method, path in operations() if "/cohort" in path)
+    coach_paths = [path for method, path in operations() if path.startswith("/api/v1/cohort") and method == "GET"]
+    assert len(coach_paths) == 3
 
     cohort = client.get("/api/v1/cohort", **cora).json()["items"]
     assert [row["candidate_id"] for row in cohort] == [alices["candidate_id"]]
@@ -198,10 +203,17 @@ def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owne
                                   **writer)
         assert response.status_code == 404, (method, path, response.status_code)
     for path in ("/api/v1/references", "/api/v1/outbox", "/api/v1/tokens", "/api/v1/debts", "/api/v1/events",
-                 "/api/v1/webhooks", "/api/v1/templates"):
+                 "/api/v1/webhooks", "/api/v1/templates", "/api/v1/nudges", "/api/v1/centre/looks", "/api/v1/export",
+                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp"):
         text = client.get(path, **writer).content.decode()
         assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
-    # No writes on the coach routes, whatever the id.
+    # The coach's one write is a nudge: to their own candidate, with a read-write token only.
+    nudges = fill("/api/v1/cohort/{candidate_id}/nudges", alices)
+    word = json.dumps({"text": "Ask Dana first"})
+    assert client.post(nudges, word, content_type="application/json", **cora).status_code == 403
+    assert client.post(nudges, word, content_type="application/json", **writer).status_code == 201
+    assert client.post(fill("/api/v1/cohort/{candidate_id}/nudges", owned["bob"]), word,
+                       content_type="application/json", **writer).status_code == 404
     assert client.post(fill("/api/v1/cohort/{candidate_id}", alices), "{}", content_type="application/json",
                        **writer).status_code == 405
     # Neither candidate is a coach: the coach routes are 404 for them.

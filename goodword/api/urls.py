@@ -7,6 +7,7 @@ from goodword.api.core import api
 from goodword.api.routes_account import router as account
 from goodword.api.routes_book import router as book
 from goodword.api.routes_builder import router as builder
+from goodword.api.routes_centre import router as centre
 from goodword.api.routes_cohort import router as cohort
 from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
@@ -27,6 +28,7 @@ api.add_router("/v1/", account)
 api.add_router("/v1/", sheets)
 api.add_router("/v1/", preferences)
 api.add_router("/v1/", builder)
+api.add_router("/v1/", centre)
 
 patterns, _app_name, _namespace = api.urls
 for pattern in patterns:
