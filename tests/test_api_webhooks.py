@@ -28,7 +28,7 @@ def api(client, alice):
 
 def test_add_shows_the_secret_once_and_never_again(api, alice):
     made = api.send("POST", "/api/v1/webhooks", {"url": URL, "events": ["portal.answered", "debt.critical"]})
-    assert made.status_code == 201, made.content
+    assert made.status_code == 201 and made["Cache-Control"] == "no-store", made.content
     body = made.json()
     assert body["secret"].startswith("whsec_") and body["events"] == ["debt.critical", "portal.answered"]
     again = api.get(f"/api/v1/webhooks/{body['id']}")
@@ -42,7 +42,7 @@ def test_an_idempotent_add_creates_one_and_never_stores_the_secret(api, alice):
     first = api.send("POST", "/api/v1/webhooks", {"url": URL, "events": ["sheet.opened"]}, **key)
     second = api.send("POST", "/api/v1/webhooks", {"url": URL, "events": ["sheet.opened"]}, **key)
     assert first.status_code == second.status_code == 201
-    assert second["Idempotent-Replayed"] == "true"
+    assert second["Idempotent-Replayed"] == "true" and first["Cache-Control"] == "no-store"
     assert second.json()["id"] == first.json()["id"] and second.json()["secret"] is None
     assert Endpoint.objects.for_user(alice).count() == 1
     assert first.json()["secret"] not in IdempotentRequest.objects.get(owner=alice).body

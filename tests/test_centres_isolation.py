@@ -27,6 +27,7 @@ CANDIDATE_OBJECT_URLS = {name: kind for name, (kind, _data) in OBJECT_URLS.items
     "outreach:slate": "opportunity",
     "outreach:message": "message",
     "portal:manage": "listing",
+    "api:token_revoke": "access_token",
 }
 # A token is the key itself, handed to one reference or employer (or printed once for sign-in):
 # whoever holds it reaches its page by design. No coach page ever shows one (tested below).
@@ -73,7 +74,10 @@ def world(alices_world, alice, bob):
     message = outbox.queue_message(alice, reference, kind="heads_up", subject="Quasar subject line", text="Draft text")
     _link, token = issue_link(alices_world["listing"])
     seat = services.invite(centre, "waiting@example.com", "candidate", None)
+    from goodword.api.services import create_token
+
     return {
+        "access_token": create_token(alice, "job tracker")[0],
         **alices_world, "message": message, "token": token, "centre": centre, "membership": alices,
         "assignment": alices.assignments.get(), "seat": seat,
         "nudge": services.nudge(own_coach.user, alices, "Dana hasn't heard from you"),
@@ -110,13 +114,17 @@ def test_every_url_is_in_a_table():
     for route, name in url_patterns():
         if route.startswith("admin/") or "<" not in route:
             continue
+        # The API's routes: tests/test_api_isolation.py calls each one as another user and as a coach.
         assert (name in CANDIDATE_OBJECT_URLS or name in TOKEN_URLS or name in CENTRE_URLS
-                or name == "outreach:template_edit"), f"{name} ({route}) needs a row in an isolation table"
+                or name == "outreach:template_edit" or route.startswith("api/v1/")), \
+            f"{name} ({route}) needs a row in an isolation table"
     assert {name for _, name in url_patterns() if name.startswith("centres:")} == set(CENTRE_URLS)
 
 
 def assert_refused(response, role):
-    if role == "anonymous":
+    if role == "anonymous" and response["Content-Type"] == "application/problem+json":
+        assert response.status_code == 401  # the API answers for itself: no redirect to a sign-in page
+    elif role == "anonymous":
         assert response.status_code in (302, 404, 405), response.status_code
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("accounts:login"))
@@ -158,7 +166,9 @@ def test_the_plain_pages_show_others_nothing_of_hers(role, world, alice):
         response = client.get(url)
         assert response.status_code != 500, url
         assert_no_data(response, NAMES + SECRETS)
-        if role == "anonymous" and name not in ("accounts:login", "accounts:logout", "healthz"):  # healthz: public, no data
+        # Public and holding no one's data: sign-in and out, healthz, the API's description and its docs page.
+        if role == "anonymous" and name not in ("accounts:login", "accounts:logout", "healthz", "api:openapi-json",
+                                                "api:openapi-view"):
             assert_refused(response, role)
         if name != "accounts:logout":
             assert_no_data(client.post(url, {}), NAMES + SECRETS)

@@ -237,16 +237,26 @@ def page_of_list(items: list, key, cursor: str | None, limit: int) -> dict:
 # ---------------------------------------------------------------- idempotency
 
 
-def idempotent(schema, status: int = 201, *, kept=None):
+def idempotent(schema, status: int = 201, *, kept=None, no_store: bool = False):
     """A POST that creates: the same Idempotency-Key gets the first answer again; with
     another body it is refused (422). The answer is stored in the creating transaction.
-    `kept` maps the answer to what may be stored (a secret shown once is left out of the replay)."""
+    `kept` maps the answer to what may be stored (a secret shown once is left out of the replay);
+    `no_store` keeps such an answer out of every cache."""
 
     def decorate(view):
         IDEMPOTENT_OPERATIONS.add(_operation_id(view))
 
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if not no_store:
+                return answer(request, *args, **kwargs)
+            response = answer(request, *args, **kwargs)
+            if isinstance(response, Status):
+                response = HttpResponse(render(schema, response.value), status=status, content_type="application/json")
+            response["Cache-Control"] = "no-store"
+            return response
+
+        def answer(request, *args, **kwargs):
             key = request.headers.get("Idempotency-Key")
             if key is None:
                 return Status(status, view(request, *args, **kwargs))
@@ -284,7 +294,8 @@ api = GoodwordAPI(
     title="Goodword API",
     version="1",
     description=(
-        "Your references, opportunities, slates, timeline, courtesy ledger, drafts, outbox and portal links. "
+        "Your references, opportunities, slates, timeline, courtesy ledger, drafts, outbox, portal and employer "
+        "links, reference sheets, the slate builder, webhooks, settings, export and import; a coach's cohort. "
         "Authenticate with `Authorization: Bearer <personal access token>` (Settings → API tokens, or "
         "`goodword token create NAME`). Lists are paged with `?cursor=` (the previous page's `next_cursor`). "
         "Errors are RFC 9457 problem details. See docs/api.md."

@@ -79,7 +79,7 @@ def list_webhooks(request, params: Query[PageParams]):
 
 
 @router.post("/webhooks", response=responses({201: WebhookCreatedOut}))
-@idempotent(WebhookCreatedOut, kept=lambda data: data | {"secret": None})
+@idempotent(WebhookCreatedOut, kept=lambda data: data | {"secret": None}, no_store=True)
 def create_webhook(request, payload: WebhookIn):
     """Add a receiver for some events (as `goodword webhook add`). The answer holds the signing secret,
     the only time it is shown."""
