@@ -146,3 +146,11 @@ def test_synonyms_requirements_and_the_builders_suggestion(api, alice):
     assert applied.status_code == 200 and applied.json()["listed"][0]["reference_id"] == morgan.pk
     assert list(job.listings.values_list("reference_id", flat=True)) == [morgan.pk]
     assert api.send("POST", base + "/posting/fetch").status_code == 422  # no posting address yet
+
+
+def test_an_import_too_large_to_read_is_a_413_not_a_crash(client, alice, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"format": "goodword-export", "schema_version": 1, "padding": "x" * (1024 * 1024 + 10)})
+    refused = client.post("/api/v1/import", body, content_type="application/json", **bearer(make_token(alice)))
+    assert refused.status_code == 413 and refused["Content-Type"] == "application/problem+json"
+    assert "goodword import" in refused.json()["detail"]

@@ -11,6 +11,7 @@ import re
 from functools import wraps
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -337,6 +338,14 @@ def _not_json(request, exc):
     return problems.problem_response(request, 415, "Send the body as JSON (Content-Type: application/json).")
 
 
+def _too_large(request, exc):
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
+    return problems.problem_response(request, 413, f"The body is over {limit} MB, more than the API reads; "
+                                                   "import a larger export with `goodword import FILE` instead.")
+
+
 def _http_error(request, exc):
     return problems.problem_response(request, exc.status_code, str(exc))
 
@@ -356,4 +365,5 @@ api.add_exception_handler(Http404, _not_found)
 api.add_exception_handler(AuthenticationError, _unauthenticated)
 api.add_exception_handler(HttpError, _http_error)
 api.add_exception_handler(RawPostDataException, _not_json)
+api.add_exception_handler(RequestDataTooBig, _too_large)
 api.add_exception_handler(Exception, _unexpected)
