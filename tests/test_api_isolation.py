@@ -8,8 +8,12 @@ import pytest
 from django.urls import get_resolver
 
 from goodword.api.core import api
+from goodword.centres import services as centre_services
+from goodword.centres.models import Access, Membership
 from goodword.outreach import outbox
+from goodword.webhooks import services as webhook_services
 from tests.factories.api import bearer, make_token
+from tests.factories.centres import make_centre, make_member
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.outreach import make_smtp_settings
 from tests.factories.references import make_reference
@@ -27,19 +31,25 @@ BODIES = {
     ("POST", "/snooze"): {"until": "2030-01-01"},
     ("POST", "/dismiss"): {"reason": "not needed"},
     ("POST", "/draft"): {"kind": "thanks"},
+    ("PUT", "/requirements"): {"requirements": ["Python"]},
+    ("POST", "/apply"): {"reference_ids": ["BOB_REFERENCE"]},
+    ("POST", "/nudges"): {"text": "How did the interview go?"},
 }
 
 
 def body_for(method, path, bob_reference):
     for (verb, suffix), body in BODIES.items():
         if verb == method and path.endswith(suffix):
-            return {k: (bob_reference if v == "BOB_REFERENCE" else v) for k, v in body.items()}
+            return {k: (bob_reference if v == "BOB_REFERENCE" else [bob_reference] if v == ["BOB_REFERENCE"] else v)
+                    for k, v in body.items()}
     return {}
 
 
 @pytest.fixture
 def owned(alice, bob):
     ids = {}
+    centre = make_centre()
+    cole = make_member(centre, "cole", "coach")  # coaches both: each has a nudge showing
     for user in (alice, bob):
         reference = make_reference(user, name=f"Dana of {user.username}", emails=[f"dana.{user.username}@example.com"])
         job = make_opportunity(user, company=f"Northwind of {user.username}", role="Engineer",
@@ -50,7 +60,15 @@ def owned(alice, bob):
         from goodword.api.models import AccessToken
 
         make_token(user, "other")
+        webhook, _secret = webhook_services.create_endpoint(user, f"https://hooks.example.org/{user.username}",
+                                                            ["portal.answered"])
+        webhook_services.send_test(user, webhook.pk)
+        candidate = centre_services.add_member(centre, user, "candidate")
+        centre_services.assign(candidate, cole)
         ids[user.username] = {
+            "candidate_id": candidate.pk,
+            "nudge_id": centre_services.nudge(cole.user, candidate, f"Well done, {user.username}").pk,
+            "webhook_id": webhook.pk,
             "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,
             "listing_id": listing.pk, "event_id": make_event(reference, "note").pk, "message_id": message.pk,
             "token_id": AccessToken.objects.filter(owner=user).first().pk,
@@ -85,8 +103,8 @@ def test_every_route_with_bobs_token_on_alices_ids_is_404(client, alice, bob, ow
 def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, owned):
     token = make_token(alice)
     for method, path in operations():
-        if method != "GET":
-            continue
+        if method != "GET" or path.startswith("/api/v1/cohort"):
+            continue  # alice is not a coach: see test_a_coach_reads_their_candidate_and_nothing_else
         url = PARAMETER.sub(lambda m: str(owned["alice"][m.group(1)]), path)
         response = client.get(url, **bearer(token))
         assert response.status_code == 200, (url, response.content[:300])
@@ -95,9 +113,9 @@ def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, ow
 def test_lists_show_only_the_callers_rows(client, alice, bob, owned):
     bobs = make_token(bob)
     for path in ("/api/v1/references", "/api/v1/opportunities", "/api/v1/events", "/api/v1/outbox", "/api/v1/tokens",
-                 "/api/v1/debts"):
+                 "/api/v1/debts", "/api/v1/webhooks"):
         text = client.get(path, **bearer(bobs)).content.decode()
-        assert "of alice" not in text and "dana.alice" not in text, path
+        assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     for path in (f"/api/v1/events?ref={owned['alice']['reference_id']}", f"/api/v1/debts?job={owned['alice']['opportunity_id']}"):
         assert client.get(path, **bearer(bobs)).status_code == 404
 
@@ -129,3 +147,76 @@ def test_templates_are_each_users_own(client, alice, bob):
     assert client.get("/api/v1/templates/thanks/formal", **bobs).json()["source"] == "built-in"
     assert client.delete("/api/v1/templates/thanks/formal", **bobs).status_code == 204
     assert client.get("/api/v1/templates/thanks/formal", **alices).json()["source"] == "yours"
+
+
+def fill(path, ids):
+    return PARAMETER.sub(lambda m: str(ids[m.group(1)]), path)
+
+
+def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owned):
+    """Cora coaches alice (not bob): the coach routes answer for alice, read-only and recorded;
+    bob's ids, alice's ids mixed with bob's, and every owner route with alice's ids are 404."""
+    from goodword.references.models import Reference
+
+    candidate = Membership.objects.get(pk=owned["alice"]["candidate_id"])
+    coach = make_member(candidate.centre, "cora", "coach")
+    centre_services.assign(candidate, coach)
+    Reference.objects.filter(pk=owned["alice"]["reference_id"]).update(notes="private note on Dana")
+    cora = bearer(make_token(coach.user, read_only=True))
+    alices = owned["alice"]
+    coach_paths = [path for method, path in operations() if path.startswith("/api/v1/cohort") and method == "GET"]
+    assert len(coach_paths) == 3
+
+    cohort = client.get("/api/v1/cohort", **cora).json()["items"]
+    assert [row["candidate_id"] for row in cohort] == [alices["candidate_id"]]
+    looks = Access.objects.filter(coach=coach.user).count()
+    for path in coach_paths:
+        response = client.get(fill(path, alices), **cora)
+        assert response.status_code == 200, (path, response.content[:300])
+        text = response.content.decode()
+        assert "dana.alice@example.com" not in text and "private note" not in text, path
+    assert Access.objects.filter(coach=coach.user, candidate=alice).count() == looks + 3
+
+    # Shared contacts show; the same read function decides for the web page and the API.
+    centre_services.set_share_contacts(alice, True)
+    shared = client.get(fill("/api/v1/cohort/{candidate_id}/references/{reference_id}", alices), **cora).json()
+    assert shared["emails"] == ["dana.alice@example.com"] and "notes" not in shared
+
+    looks = Access.objects.count()
+    mixed = [dict(owned["bob"]), dict(alices, reference_id=owned["bob"]["reference_id"],
+                                      opportunity_id=owned["bob"]["opportunity_id"])]
+    for path in coach_paths:
+        for ids in mixed:
+            response = client.get(fill(path, ids), **cora)
+            if path == "/api/v1/cohort/{candidate_id}" and ids is mixed[1]:
+                continue  # alice's own overview: reachable, checked above
+            assert response.status_code == 404, (path, ids, response.status_code)
+    assert Access.objects.count() == looks + 1  # only the reachable overview was recorded
+
+    # Her coach's token on alice's ids through the owner's routes: nothing, reads or writes.
+    writer = bearer(make_token(coach.user))
+    for method, path in operations():
+        if path.startswith("/api/v1/cohort"):
+            continue
+        body = body_for(method, path, alices["reference_id"])
+        response = client.generic(method, fill(path, alices), json.dumps(body), content_type="application/json",
+                                  **writer)
+        assert response.status_code == 404, (method, path, response.status_code)
+    for path in ("/api/v1/references", "/api/v1/outbox", "/api/v1/tokens", "/api/v1/debts", "/api/v1/events",
+                 "/api/v1/webhooks", "/api/v1/templates", "/api/v1/nudges", "/api/v1/centre/looks", "/api/v1/export",
+                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp"):
+        text = client.get(path, **writer).content.decode()
+        assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
+    # The coach's one write is a nudge: to their own candidate, with a read-write token only.
+    nudges = fill("/api/v1/cohort/{candidate_id}/nudges", alices)
+    word = json.dumps({"text": "Ask Dana first"})
+    assert client.post(nudges, word, content_type="application/json", **cora).status_code == 403
+    assert client.post(nudges, word, content_type="application/json", **writer).status_code == 201
+    assert client.post(fill("/api/v1/cohort/{candidate_id}/nudges", owned["bob"]), word,
+                       content_type="application/json", **writer).status_code == 404
+    assert client.post(fill("/api/v1/cohort/{candidate_id}", alices), "{}", content_type="application/json",
+                       **writer).status_code == 405
+    # Neither candidate is a coach: the coach routes are 404 for them.
+    alice_token = bearer(make_token(alice))
+    assert client.get("/api/v1/cohort", **alice_token).status_code == 404
+    assert client.get(fill("/api/v1/cohort/{candidate_id}", alices), **alice_token).status_code == 404

@@ -11,6 +11,7 @@ import re
 from functools import wraps
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -237,15 +238,26 @@ def page_of_list(items: list, key, cursor: str | None, limit: int) -> dict:
 # ---------------------------------------------------------------- idempotency
 
 
-def idempotent(schema, status: int = 201):
+def idempotent(schema, status: int = 201, *, kept=None, no_store: bool = False):
     """A POST that creates: the same Idempotency-Key gets the first answer again; with
-    another body it is refused (422). The answer is stored in the creating transaction."""
+    another body it is refused (422). The answer is stored in the creating transaction.
+    `kept` maps the answer to what may be stored (a secret shown once is left out of the replay);
+    `no_store` keeps such an answer out of every cache."""
 
     def decorate(view):
         IDEMPOTENT_OPERATIONS.add(_operation_id(view))
 
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if not no_store:
+                return answer(request, *args, **kwargs)
+            response = answer(request, *args, **kwargs)
+            if isinstance(response, Status):
+                response = HttpResponse(render(schema, response.value), status=status, content_type="application/json")
+            response["Cache-Control"] = "no-store"
+            return response
+
+        def answer(request, *args, **kwargs):
             key = request.headers.get("Idempotency-Key")
             if key is None:
                 return Status(status, view(request, *args, **kwargs))
@@ -263,8 +275,10 @@ def idempotent(schema, status: int = 201):
                         replay = HttpResponse(seen.body, status=seen.status, content_type="application/json")
                         replay["Idempotent-Replayed"] = "true"
                         return replay
-                    body = render(schema, view(request, *args, **kwargs))
-                    services.remember_answer(user, key, fingerprint, status, body)
+                    data = view(request, *args, **kwargs)
+                    body = render(schema, data)
+                    stored = render(schema, kept(data)) if kept else body
+                    services.remember_answer(user, key, fingerprint, status, stored)
             except IntegrityError:
                 raise Problem(409, "A request with this Idempotency-Key is still being answered; retry shortly.") from None
             return HttpResponse(body, status=status, content_type="application/json")
@@ -281,7 +295,8 @@ api = GoodwordAPI(
     title="Goodword API",
     version="1",
     description=(
-        "Your references, opportunities, slates, timeline, courtesy ledger, drafts, outbox and portal links. "
+        "Your references, opportunities, slates, timeline, courtesy ledger, drafts, outbox, portal and employer "
+        "links, reference sheets, the slate builder, webhooks, settings, export and import; a coach's cohort. "
         "Authenticate with `Authorization: Bearer <personal access token>` (Settings → API tokens, or "
         "`goodword token create NAME`). Lists are paged with `?cursor=` (the previous page's `next_cursor`). "
         "Errors are RFC 9457 problem details. See docs/api.md."
@@ -323,6 +338,14 @@ def _not_json(request, exc):
     return problems.problem_response(request, 415, "Send the body as JSON (Content-Type: application/json).")
 
 
+def _too_large(request, exc):
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
+    return problems.problem_response(request, 413, f"The body is over {limit} MB, more than the API reads; "
+                                                   "import a larger export with `goodword import FILE` instead.")
+
+
 def _http_error(request, exc):
     return problems.problem_response(request, exc.status_code, str(exc))
 
@@ -342,4 +365,5 @@ api.add_exception_handler(Http404, _not_found)
 api.add_exception_handler(AuthenticationError, _unauthenticated)
 api.add_exception_handler(HttpError, _http_error)
 api.add_exception_handler(RawPostDataException, _not_json)
+api.add_exception_handler(RequestDataTooBig, _too_large)
 api.add_exception_handler(Exception, _unexpected)

@@ -71,7 +71,7 @@ def update_opportunity(request, payload: OpportunityPatch, opportunity_id: int =
     """Change some fields (the stage changes through /stages); If-Match refuses a stale write."""
     opportunity = owned(Opportunity.objects, user_of(request), opportunity_id)
     check_if_match(request, OpportunityOut, opportunity.as_dict())
-    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in ("start_date", "announced_on")}
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in ("start_date", "announced_on", "references_wanted")}
     opportunities.update_opportunity(opportunity, **fields)
     return owned(Opportunity.objects, user_of(request), opportunity_id).as_dict()
 

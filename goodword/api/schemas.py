@@ -122,7 +122,7 @@ class OpportunityOut(Out):
     stage_since: dt.date | None
     posting_url: str
     requirements: list[str]
-    references_wanted: int
+    references_wanted: int | None = Field(description="null: the employer has not said.")
     checker: Checker
     start_date: dt.date | None
     announced_on: dt.date | None
@@ -133,7 +133,7 @@ class OpportunityFields(Schema):
     posting_url: Text(1000) = None
     posting_text: Text(50000) = None
     requirements: list[Text(300)] = Field(None, max_length=60)
-    references_wanted: Annotated[int, Field(ge=0, le=32767)] = None
+    references_wanted: Annotated[int, Field(ge=1, le=50)] | None = None
     checker_name: Text(200) = None
     checker_email: Text(254) = None
     checker_phone: Text(40) = None

@@ -4,20 +4,31 @@ from django.urls import path
 
 from goodword.api import views
 from goodword.api.core import api
+from goodword.api.routes_account import router as account
 from goodword.api.routes_book import router as book
+from goodword.api.routes_builder import router as builder
+from goodword.api.routes_centre import router as centre
+from goodword.api.routes_cohort import router as cohort
 from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
 from goodword.api.routes_outbox import router as outbox
+from goodword.api.routes_preferences import router as preferences
 from goodword.api.routes_settings import router as settings
+from goodword.api.routes_sheets import router as sheets
+from goodword.api.routes_webhooks import router as webhooks
 
 api.add_router("/v1/", book)
 api.add_router("/v1/", jobs)
 api.add_router("/v1/", ledger)
 api.add_router("/v1/", outbox)
 api.add_router("/v1/", settings)
-# Coach and cohort endpoints (branch `centres`): add their read-only router here as
-# api.add_router("/v1/", cohort), fetching through the centre's own scoped querysets.
-# Webhook endpoints (branch `webhooks`): api.add_router("/v1/", webhooks) at merge.
+api.add_router("/v1/", cohort)
+api.add_router("/v1/", webhooks)
+api.add_router("/v1/", account)
+api.add_router("/v1/", sheets)
+api.add_router("/v1/", preferences)
+api.add_router("/v1/", builder)
+api.add_router("/v1/", centre)
 
 patterns, _app_name, _namespace = api.urls
 for pattern in patterns:
