@@ -125,7 +125,7 @@ def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, ow
 def test_lists_show_only_the_callers_rows(client, alice, bob, owned):
     bobs = make_token(bob)
     for path in ("/api/v1/references", "/api/v1/opportunities", "/api/v1/events", "/api/v1/outbox", "/api/v1/tokens",
-                 "/api/v1/debts", "/api/v1/webhooks"):
+                 "/api/v1/debts", "/api/v1/webhooks", "/api/v1/contacts/vcard", "/api/v1/contacts/csv"):
         text = client.get(path, **bearer(bobs)).content.decode()
         assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     for path in (f"/api/v1/events?ref={owned['alice']['reference_id']}", f"/api/v1/debts?job={owned['alice']['opportunity_id']}"):
@@ -216,7 +216,8 @@ def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owne
         assert response.status_code == 404, (method, path, response.status_code)
     for path in ("/api/v1/references", "/api/v1/outbox", "/api/v1/tokens", "/api/v1/debts", "/api/v1/events",
                  "/api/v1/webhooks", "/api/v1/templates", "/api/v1/nudges", "/api/v1/centre/looks", "/api/v1/export",
-                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp"):
+                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp",
+                 "/api/v1/contacts/vcard", "/api/v1/contacts/csv"):
         text = client.get(path, **writer).content.decode()
         assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     # The coach's one write is a nudge: to their own candidate, with a read-write token only.

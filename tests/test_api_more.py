@@ -89,3 +89,88 @@ def test_an_invitation_over_the_api_is_mailed_as_from_the_admin_page(hosted, cli
     assert invited.status_code == 201
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dana@example.org"]
     assert "/accounts/invite/" in mail.outbox[0].body
+
+
+# ---------------------------------------------------------------- contacts in and out
+
+from goodword.references.models import Reference  # noqa: E402
+from tests.factories.references import make_reference  # noqa: E402
+
+VCARD = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Quinn\r\nEMAIL:dana@example.com\r\nTEL:+1 555 0199\r\nEND:VCARD\r\n"
+         b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eli Park\r\nEMAIL:eli@example.com\r\nORG:Fabrikam\r\nEND:VCARD\r\n")
+
+
+def test_a_vcard_is_previewed_then_imported_with_a_row_left_out_and_a_second_import_adds_nothing(client, alice):
+    make_reference(alice, name="Dana Quinn", emails=["dana@example.com"], phones=[])
+    token = bearer(make_token(alice))
+    preview = client.post("/api/v1/contacts/import?dry_run=true", VCARD, content_type="text/vcard", **token)
+    assert preview.status_code == 200, preview.content
+    body = preview.json()
+    assert body["imported"] is False and body["format"] == "vcard"
+    assert [(row["name"], row["action"]) for row in body["rows"]] == [("Dana Quinn", "merge"), ("Eli Park", "add")]
+    assert "phones" in body["rows"][0]["changes"] and Reference.objects.for_user(alice).count() == 1
+
+    done = client.post("/api/v1/contacts/import?exclude=1", VCARD, content_type="application/octet-stream", **token)
+    assert done.json() | {"rows": None} == done.json() | {"imported": True, "added": 1, "merged": 0, "skipped": 1,
+                                                           "rows": None}
+    assert Reference.objects.for_user(alice).get(name="Dana Quinn").phones == []
+    assert Reference.objects.for_user(alice).get(name="Eli Park").status == "resting"
+
+    again = client.post("/api/v1/contacts/import", {"file": _file("contacts.vcf", VCARD)}, **token).json()
+    assert (again["added"], again["merged"]) == (0, 1)  # multipart, and only Dana's phone is new
+    assert Reference.objects.for_user(alice).count() == 2
+
+
+def _file(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_a_csv_takes_the_pages_column_mapping_and_linkedin_is_recognised(client, alice):
+    token = bearer(make_token(alice))
+    csv = b"Full,Mail,Company\nRiley Chen,riley@example.com,Contoso\n"
+    mapped = client.post("/api/v1/contacts/import?dry_run=true&column=Full%3Dname&column=Mail%3Demail"
+                         "&column=Company%3Dorganisation", csv, content_type="text/csv", **token).json()
+    assert mapped["columns"] == ["Full", "Mail", "Company"]
+    assert [(r["name"], r["emails"], r["organisation"]) for r in mapped["rows"]] == [
+        ("Riley Chen", ["riley@example.com"], "Contoso")]
+    wrong = client.post("/api/v1/contacts/import?column=Full%3Dshoe", csv, content_type="text/csv", **token)
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "query.column"
+    linkedin = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                b"Sam,Ortiz,https://www.linkedin.com/in/sam,sam@example.com,Northwind,CTO,01 Jan 2024\n")
+    seen = client.post("/api/v1/contacts/import?dry_run=true", linkedin, content_type="text/csv", **token).json()
+    assert seen["format"] == "linkedin" and seen["rows"][0]["title"] == "CTO"
+
+
+def test_an_import_over_5_mb_is_a_413_that_says_the_limit_and_an_empty_or_binary_one_is_explained(client, alice):
+    token = bearer(make_token(alice))
+    big = b"BEGIN:VCARD\r\n" + b"X" * (5 * 1024 * 1024)
+    for send in (dict(data=big, content_type="text/vcard"), dict(data={"file": _file("big.vcf", big)})):
+        refused = client.post("/api/v1/contacts/import", **send, **token)
+        assert refused.status_code == 413, refused.content[:200]
+        assert refused["Content-Type"] == "application/problem+json" and "at most 5 MB" in refused.json()["detail"]
+    empty = client.post("/api/v1/contacts/import", b"", content_type="text/csv", **token)
+    assert empty.status_code == 422 and "body" in empty.json()["detail"]
+    binary = client.post("/api/v1/contacts/import", bytes(range(256)) * 10, content_type="application/octet-stream",
+                         **token).json()
+    assert binary["rows"] == [] and "not a text file" in binary["problems"][0]["message"]
+    assert client.post("/api/v1/contacts/import", {"other": "x"}, **token).status_code == 422
+    assert Reference.objects.for_user(alice).count() == 0
+
+
+def test_the_book_downloads_as_vcard_and_csv_with_an_etag(client, alice, bob):
+    make_reference(alice, name="Dana Quinn", emails=["dana@example.com"], organisation="Fabrikam")
+    make_reference(bob, name="Bob's Contact", emails=["bc@example.com"])
+    token = bearer(make_token(alice))
+    vcard = client.get("/api/v1/contacts/vcard", **token)
+    assert vcard.status_code == 200 and vcard["Content-Type"].startswith("text/vcard")
+    assert b"FN:Dana Quinn" in vcard.content and b"Bob" not in vcard.content
+    assert "goodword-references.vcf" in vcard["Content-Disposition"]
+    assert client.get("/api/v1/contacts/vcard", HTTP_IF_NONE_MATCH=vcard["ETag"], **token).status_code == 304
+    csv = client.get("/api/v1/contacts/csv", **token)
+    assert csv["Content-Type"].startswith("text/csv")
+    assert csv.content.decode().splitlines()[1].startswith("Dana Quinn,dana@example.com,+1 555 0100,Engineering Manager,Fabrikam")
+    # What the export gives, the import takes back as the same people: nothing new.
+    again = client.post("/api/v1/contacts/import", vcard.content, content_type="text/vcard", **token).json()
+    assert again["added"] == 0

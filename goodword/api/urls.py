@@ -9,6 +9,7 @@ from goodword.api.routes_book import router as book
 from goodword.api.routes_builder import router as builder
 from goodword.api.routes_centre import router as centre
 from goodword.api.routes_centre_admin import router as centre_admin
+from goodword.api.routes_contacts import router as contacts
 from goodword.api.routes_cohort import router as cohort
 from goodword.api.routes_jobs import router as jobs
 from goodword.api.routes_ledger import router as ledger
@@ -31,6 +32,7 @@ api.add_router("/v1/", preferences)
 api.add_router("/v1/", builder)
 api.add_router("/v1/", centre)
 api.add_router("/v1/", centre_admin)
+api.add_router("/v1/", contacts)
 
 patterns, _app_name, _namespace = api.urls
 for pattern in patterns:
