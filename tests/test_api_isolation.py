@@ -17,6 +17,7 @@ from tests.factories.centres import make_centre, make_member
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.outreach import make_smtp_settings
 from tests.factories.references import make_reference
+from tests.factories.sheets import make_letter
 from tests.factories.timeline import make_event
 
 import goodword.api.urls  # noqa: F401,E402  (adds the routers to the API)
@@ -36,6 +37,7 @@ BODIES = {
     ("POST", "/nudges"): {"text": "How did the interview go?"},
     ("POST", "/seats"): {"email": "new.person@example.com", "role": "candidate"},
     ("POST", "/assignments"): {"candidate_id": 1, "coach_id": 1},
+    ("POST", "/letters"): {"letter_id": 1},
 }
 
 
@@ -78,7 +80,7 @@ def owned(alice, bob):
         ids[user.username] = {
             "candidate_id": candidate.pk,
             "slug": administered.slug, "assignment_id": assignment.pk, "seat_id": seat.pk,
-            "membership_id": tutor.pk,
+            "membership_id": tutor.pk, "fmt": "pdf", "letter_id": make_letter(listing).pk,
             "nudge_id": centre_services.nudge(cole.user, candidate, f"Well done, {user.username}").pk,
             "webhook_id": webhook.pk,
             "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,

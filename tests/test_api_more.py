@@ -174,3 +174,91 @@ def test_the_book_downloads_as_vcard_and_csv_with_an_etag(client, alice, bob):
     # What the export gives, the import takes back as the same people: nothing new.
     again = client.post("/api/v1/contacts/import", vcard.content, content_type="text/vcard", **token).json()
     assert again["added"] == 0
+
+
+# ---------------------------------------------------------------- the sheet as a file, letters
+
+from goodword.timeline.models import Event  # noqa: E402
+from tests.factories.opportunities import make_listing, make_opportunity  # noqa: E402
+from tests.factories.sheets import make_letter  # noqa: E402
+
+
+def test_downloading_the_sheet_gives_the_file_and_records_it_sent_as_the_page_does(client, alice):
+    reference = make_reference(alice, name="Dana Quinn")
+    job = make_opportunity(alice, company="Fabrikam", role="Engineer", stage="references_requested")
+    make_listing(job, reference)
+    token = bearer(make_token(alice))
+    # Dana has had no heads-up, so the sheet leaves her off unless insisted on (the page's choice).
+    assert client.put(f"/api/v1/opportunities/{job.pk}/sheet", json.dumps({"insisted": [reference.pk]}),
+                      content_type="application/json", **token).status_code == 200
+    pdf = client.get(f"/api/v1/opportunities/{job.pk}/sheet/pdf", **token)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and 'filename="references-Fabrikam.pdf"' in pdf["Content-Disposition"]
+    assert pdf["Cache-Control"] == "no-store"
+    sent = Event.objects.filter(owner=alice, reference=reference, opportunity=job, kind="sheet_sent")
+    assert sent.count() == 1 and "downloaded as PDF" in sent.get().note
+    docx = client.get(f"/api/v1/opportunities/{job.pk}/sheet/docx", **token)
+    assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert docx.content.startswith(b"PK")
+    assert client.get(f"/api/v1/opportunities/{job.pk}/sheet/odt", **token).status_code in (404, 422)
+
+
+def test_letters_are_listed_shared_through_the_employer_link_and_a_confidential_one_is_never_read(client, alice):
+    reference = make_reference(alice, name="Dana Quinn")
+    job = make_opportunity(alice, company="Fabrikam", role="Engineer", stage="references_requested")
+    listing = make_listing(job, reference)
+    open_letter = make_letter(listing, text="Dana recommends Alice")
+    secret = make_letter(listing, confidential=True)
+    token = bearer(make_token(alice))
+    letters = client.get(f"/api/v1/opportunities/{job.pk}/letters", **token).json()
+    assert {(row["id"], row["confidential"], row["shared"]) for row in letters} == {
+        (open_letter.pk, False, False), (secret.pk, True, False)}
+
+    own = client.get(f"/api/v1/letters/{open_letter.pk}/pdf", **token)
+    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"%PDF-")
+    assert client.get(f"/api/v1/letters/{secret.pk}/pdf", **token).status_code == 404
+    assert client.get(f"/api/v1/letters/{secret.pk}", **token).json()["confidential"] is True
+
+    share = f"/api/v1/opportunities/{job.pk}/employer-link/letters"
+    no_link = post(client, share, {"letter_id": secret.pk}, token)
+    assert no_link.status_code == 422 and "employer link first" in no_link.json()["detail"]
+    post(client, f"/api/v1/opportunities/{job.pk}/employer-link", {"employer": "Fabrikam"}, token)
+    shared = post(client, share, {"letter_id": secret.pk}, token)
+    assert shared.status_code == 200 and [r["shared"] for r in shared.json() if r["id"] == secret.pk] == [True]
+    from goodword.sheets import services as sheets
+
+    assert list(sheets.current_link(job).letters.all()) == [secret]
+    assert client.delete(f"{share}/{secret.pk}", **token).status_code == 204
+    assert client.delete(f"{share}/{secret.pk}", **token).status_code == 404
+    assert not sheets.current_link(job).letters.exists()
+
+
+# ---------------------------------------------------------------- a reference's standing link
+
+
+def test_a_standing_link_is_issued_once_shown_replaced_and_revoked(client, alice):
+    from goodword.sheets import backdoor
+    from goodword.sheets.models import StandingLink
+
+    reference = make_reference(alice, name="Dana Quinn")
+    token = bearer(make_token(alice))
+    url = f"/api/v1/references/{reference.pk}/standing-link"
+    assert client.get(url, **token).json()["status"] == "none"
+    issued = client.post(url, **token)
+    assert issued.status_code == 201 and issued["Cache-Control"] == "no-store"
+    first = issued.json()["url"]
+    assert "/k/" in first and issued.json()["status"] == "live"
+    secret = first.rstrip("/").rsplit("/", 1)[1]
+    assert backdoor.resolve_standing(secret).reference == reference
+    assert secret not in client.get(url, **token).content.decode()
+    assert not StandingLink.objects.filter(token_hash=secret).exists()  # only its hash is kept
+    # The reference's page opens with it, as the link the web page shows would.
+    from urllib.parse import urlsplit
+
+    assert client.get(urlsplit(first).path).status_code == 200
+
+    second = client.post(url, **token).json()["url"]
+    assert second != first and backdoor.resolve_standing(secret).revoked_at is not None
+    revoked = client.delete(url, **token)
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert backdoor.resolve_standing(second.rstrip("/").rsplit("/", 1)[1]).revoked_at is not None

@@ -12,9 +12,10 @@ from goodword.api.problems import Problem
 MULTIPART_SLACK = 64 * 1024
 
 
-def file_responses(*, created: bool = False) -> dict:
-    """The `response=` of a route whose 200 is a file (described by file_openapi), not JSON."""
-    return {200: None, 304: None, **ERRORS} if not created else {200: None, **ERRORS}
+def file_responses(*, downloads: bool = False) -> dict:
+    """The `response=` of a route whose 200 is a file (described by file_openapi), not JSON.
+    `downloads`: each answer is an act that is recorded (a sheet sent), so it is never a 304."""
+    return {200: None, **ERRORS} if downloads else {200: None, 304: None, **ERRORS}
 
 
 def file_openapi(description: str, *media_types: str) -> dict:

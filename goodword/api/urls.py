@@ -17,6 +17,7 @@ from goodword.api.routes_outbox import router as outbox
 from goodword.api.routes_preferences import router as preferences
 from goodword.api.routes_settings import router as settings
 from goodword.api.routes_sheets import router as sheets
+from goodword.api.routes_sheet_files import router as sheet_files
 from goodword.api.routes_webhooks import router as webhooks
 
 api.add_router("/v1/", book)
@@ -28,6 +29,7 @@ api.add_router("/v1/", cohort)
 api.add_router("/v1/", webhooks)
 api.add_router("/v1/", account)
 api.add_router("/v1/", sheets)
+api.add_router("/v1/", sheet_files)
 api.add_router("/v1/", preferences)
 api.add_router("/v1/", builder)
 api.add_router("/v1/", centre)
