@@ -1,5 +1,6 @@
-"""The last web-only forms through the API: a centre's admin pages (centres/services.py, as the admin
-views call it). Each test would fail if the route stopped calling the service the web page calls."""
+"""The last web-only forms through the API: a centre's admin pages, contacts in and out, the sheet as a
+file, letters and a reference's standing link. Each test would fail if the route stopped calling the
+service the web page (or the CLI) calls."""
 
 import json
 
@@ -7,9 +8,14 @@ from django.core import mail
 
 from goodword.centres import services as centres
 from goodword.centres.models import Assignment, Membership, Seat
+from goodword.references.models import Reference
+from goodword.timeline.models import Event
 from tests.factories.api import bearer, make_token
 from tests.factories.centres import make_centre, make_member
 from tests.factories.hosted import hosted, make_account  # noqa: F401
+from tests.factories.opportunities import make_listing, make_opportunity
+from tests.factories.references import make_reference
+from tests.factories.sheets import make_letter
 
 
 def post(client, url, body, token, **headers):
@@ -93,8 +99,6 @@ def test_an_invitation_over_the_api_is_mailed_as_from_the_admin_page(hosted, cli
 
 # ---------------------------------------------------------------- contacts in and out
 
-from goodword.references.models import Reference  # noqa: E402
-from tests.factories.references import make_reference  # noqa: E402
 
 VCARD = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Quinn\r\nEMAIL:dana@example.com\r\nTEL:+1 555 0199\r\nEND:VCARD\r\n"
          b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eli Park\r\nEMAIL:eli@example.com\r\nORG:Fabrikam\r\nEND:VCARD\r\n")
@@ -177,10 +181,6 @@ def test_the_book_downloads_as_vcard_and_csv_with_an_etag(client, alice, bob):
 
 
 # ---------------------------------------------------------------- the sheet as a file, letters
-
-from goodword.timeline.models import Event  # noqa: E402
-from tests.factories.opportunities import make_listing, make_opportunity  # noqa: E402
-from tests.factories.sheets import make_letter  # noqa: E402
 
 
 def test_downloading_the_sheet_gives_the_file_and_records_it_sent_as_the_page_does(client, alice):
