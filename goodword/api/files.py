@@ -14,7 +14,8 @@ MULTIPART_SLACK = 64 * 1024
 
 def file_responses(*, downloads: bool = False) -> dict:
     """The `response=` of a route whose 200 is a file (described by file_openapi), not JSON.
-    `downloads`: each answer is an act that is recorded (a sheet sent), so it is never a 304."""
+    `downloads`: answered in full every time, never a 304: a sheet download is recorded as the sheet
+    sent, and a letter is kept out of every cache (no-store), as on the web."""
     return {200: None, **ERRORS} if downloads else {200: None, 304: None, **ERRORS}
 
 
