@@ -17,6 +17,7 @@ from tests.factories.centres import make_centre, make_member
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
 from tests.factories.outreach import make_smtp_settings
 from tests.factories.references import make_reference
+from tests.factories.sheets import make_letter
 from tests.factories.timeline import make_event
 
 import goodword.api.urls  # noqa: F401,E402  (adds the routers to the API)
@@ -34,6 +35,9 @@ BODIES = {
     ("PUT", "/requirements"): {"requirements": ["Python"]},
     ("POST", "/apply"): {"reference_ids": ["BOB_REFERENCE"]},
     ("POST", "/nudges"): {"text": "How did the interview go?"},
+    ("POST", "/seats"): {"email": "new.person@example.com", "role": "candidate"},
+    ("POST", "/assignments"): {"candidate_id": 1, "coach_id": 1},
+    ("POST", "/letters"): {"letter_id": 1},
 }
 
 
@@ -65,8 +69,18 @@ def owned(alice, bob):
         webhook_services.send_test(user, webhook.pk)
         candidate = centre_services.add_member(centre, user, "candidate")
         centre_services.assign(candidate, cole)
+        # Each is the admin of a centre of their own, with a coach, a candidate and an open seat.
+        administered = make_centre(f"Careers of {user.username}")
+        centre_services.add_member(administered, user, "admin")
+        pupil = make_member(administered, f"pupil_{user.username}", "candidate")
+        tutor = make_member(administered, f"tutor_{user.username}", "coach")
+        assignment = centre_services.assign(pupil, tutor)
+        centre_services.record_access(tutor.user, pupil, "overview")
+        seat = centre_services.invite(administered, f"seat.{user.username}@example.com", "coach", user)
         ids[user.username] = {
             "candidate_id": candidate.pk,
+            "slug": administered.slug, "assignment_id": assignment.pk, "seat_id": seat.pk,
+            "membership_id": tutor.pk, "fmt": "pdf", "letter_id": make_letter(listing).pk,
             "nudge_id": centre_services.nudge(cole.user, candidate, f"Well done, {user.username}").pk,
             "webhook_id": webhook.pk,
             "reference_id": reference.pk, "opportunity_id": job.pk, "interview_id": make_interview(job).pk,
@@ -113,7 +127,7 @@ def test_every_read_route_with_alices_token_on_her_ids_answers(client, alice, ow
 def test_lists_show_only_the_callers_rows(client, alice, bob, owned):
     bobs = make_token(bob)
     for path in ("/api/v1/references", "/api/v1/opportunities", "/api/v1/events", "/api/v1/outbox", "/api/v1/tokens",
-                 "/api/v1/debts", "/api/v1/webhooks"):
+                 "/api/v1/debts", "/api/v1/webhooks", "/api/v1/contacts/vcard", "/api/v1/contacts/csv"):
         text = client.get(path, **bearer(bobs)).content.decode()
         assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     for path in (f"/api/v1/events?ref={owned['alice']['reference_id']}", f"/api/v1/debts?job={owned['alice']['opportunity_id']}"):
@@ -204,7 +218,8 @@ def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owne
         assert response.status_code == 404, (method, path, response.status_code)
     for path in ("/api/v1/references", "/api/v1/outbox", "/api/v1/tokens", "/api/v1/debts", "/api/v1/events",
                  "/api/v1/webhooks", "/api/v1/templates", "/api/v1/nudges", "/api/v1/centre/looks", "/api/v1/export",
-                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp"):
+                 "/api/v1/notices/portal", "/api/v1/profile", "/api/v1/settings/smtp",
+                 "/api/v1/contacts/vcard", "/api/v1/contacts/csv"):
         text = client.get(path, **writer).content.decode()
         assert "of alice" not in text and "dana.alice" not in text and "/alice" not in text, path
     # The coach's one write is a nudge: to their own candidate, with a read-write token only.
@@ -220,3 +235,30 @@ def test_a_coach_reads_their_candidate_and_nothing_else(client, alice, bob, owne
     alice_token = bearer(make_token(alice))
     assert client.get("/api/v1/cohort", **alice_token).status_code == 404
     assert client.get(fill("/api/v1/cohort/{candidate_id}", alices), **alice_token).status_code == 404
+
+
+def test_the_centre_admin_routes_are_404_for_every_member_who_is_not_its_admin(client, alice, bob, owned):
+    """Alice's centre's coach and candidate, bob (its admin elsewhere) and a coach of a centre alice is in:
+    every admin route with alice's centre and ids answers 404, reads and writes, and nothing changes."""
+    from django.contrib.auth import get_user_model
+
+    from goodword.centres.models import Assignment, Seat
+
+    users = get_user_model().objects
+    outsiders = [users.get(username="tutor_alice"), users.get(username="pupil_alice"), bob,
+                 users.get(username="cole")]
+    admin_paths = [(method, path) for method, path in operations() if path.startswith("/api/v1/centres/")]
+    assert len(admin_paths) == 7
+    members, seats, assignments = Membership.objects.count(), Seat.objects.count(), Assignment.objects.count()
+    for outsider in outsiders:
+        token = bearer(make_token(outsider))
+        for method, path in admin_paths:
+            body = body_for(method, path, owned["alice"]["reference_id"])
+            response = client.generic(method, fill(path, owned["alice"]), json.dumps(body),
+                                      content_type="application/json", **token)
+            assert response.status_code == 404, (outsider.username, method, path, response.status_code)
+        assert client.get("/api/v1/centres", **token).json() == ([{"slug": owned["bob"]["slug"],
+                                                                   "name": "Careers of bob", "organisation": ""}]
+                                                                 if outsider == bob else [])
+    assert (Membership.objects.count(), Seat.objects.count(), Assignment.objects.count()) == (
+        members, seats, assignments)

@@ -296,7 +296,8 @@ api = GoodwordAPI(
     version="1",
     description=(
         "Your references, opportunities, slates, timeline, courtesy ledger, drafts, outbox, portal and employer "
-        "links, reference sheets, the slate builder, webhooks, settings, export and import; a coach's cohort. "
+        "links, reference sheets and letters, the slate builder, webhooks, settings, export and import, "
+        "contacts in and out; a coach's cohort and a centre's admin pages. "
         "Authenticate with `Authorization: Bearer <personal access token>` (Settings → API tokens, or "
         "`goodword token create NAME`). Lists are paged with `?cursor=` (the previous page's `next_cursor`). "
         "Errors are RFC 9457 problem details. See docs/api.md."
