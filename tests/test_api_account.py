@@ -10,7 +10,7 @@ from goodword.reminders import services as reminders
 from goodword.references.models import Reference
 from goodword.sheets.models import EmployerLink
 from goodword.timeline.models import Event
-from tests.factories.api import bearer, make_token
+from tests.factories.api import ApiClient, bearer, make_token
 from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.outreach import SmtpSink, make_smtp_settings
 from tests.factories.references import make_reference
@@ -18,17 +18,7 @@ from tests.factories.references import make_reference
 
 @pytest.fixture
 def api(client, alice):
-    headers = bearer(make_token(alice))
-
-    class Api:
-        def get(self, url, **extra):
-            return client.get(url, **headers, **extra)
-
-        def send(self, method, url, body=None, **extra):
-            return client.generic(method, url, json.dumps(body if body is not None else {}),
-                                  content_type="application/json", **headers, **extra)
-
-    return Api()
+    return ApiClient(client, make_token(alice))
 
 
 def test_profile_reads_and_changes_through_the_profile_service(api, alice):

@@ -9,7 +9,7 @@ from goodword.api.models import IdempotentRequest
 from goodword.opportunities.models import Listing
 from goodword.references.models import Reference
 from goodword.timeline.models import Event
-from tests.factories.api import bearer, make_token
+from tests.factories.api import ApiClient, bearer, make_token
 from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
@@ -17,17 +17,7 @@ from tests.factories.timeline import make_event
 
 @pytest.fixture
 def api(client, alice):
-    headers = bearer(make_token(alice))
-
-    class Api:
-        def get(self, url, **extra):
-            return client.get(url, **headers, **extra)
-
-        def send(self, method, url, body=None, **extra):
-            return client.generic(method, url, json.dumps(body or {}), content_type="application/json",
-                                  **headers, **extra)
-
-    return Api()
+    return ApiClient(client, make_token(alice))
 
 
 def test_cursor_pages_cover_every_event_once_in_the_one_order(api, alice):

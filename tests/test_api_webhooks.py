@@ -6,24 +6,14 @@ import pytest
 
 from goodword.api.models import IdempotentRequest
 from goodword.webhooks.models import Delivery, Endpoint
-from tests.factories.api import bearer, make_token
+from tests.factories.api import ApiClient, bearer, make_token
 
 URL = "https://hooks.example.org/goodword"
 
 
 @pytest.fixture
 def api(client, alice):
-    headers = bearer(make_token(alice))
-
-    class Api:
-        def get(self, url, **extra):
-            return client.get(url, **headers, **extra)
-
-        def send(self, method, url, body=None, **extra):
-            return client.generic(method, url, json.dumps(body or {}), content_type="application/json",
-                                  **headers, **extra)
-
-    return Api()
+    return ApiClient(client, make_token(alice))
 
 
 def test_add_shows_the_secret_once_and_never_again(api, alice):
