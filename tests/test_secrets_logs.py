@@ -159,7 +159,6 @@ def test_a_running_server_writes_no_token_to_its_output(tmp_path, debug):
     """`goodword serve` (waitress) as a user runs it: near-miss URLs under every token, and its whole stderr."""
     import re
     import subprocess
-    import sys
     import time
     import urllib.error
     import urllib.request

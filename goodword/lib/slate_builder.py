@@ -20,7 +20,6 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from goodword.lib import vocabulary
 from goodword.lib.requirements import Matcher, is_senior_role, lines_of, named_skills, references_asked_for
 
 MANAGER_KINDS = frozenset({"manager", "skip_level"})
