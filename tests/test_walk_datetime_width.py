@@ -37,6 +37,8 @@ def test_every_date_and_time_input_shows_its_whole_value(chromium, live_server, 
         seen = 0
         for path in (f"/references/{dana.pk}/", f"/jobs/{job.pk}/interviews/new/"):
             page.goto(live_server.url + path)
+            # The reference page's log form loads after the page (htmx): wait for its input.
+            page.wait_for_selector('input[type="datetime-local"]')
             for field in page.locator('input[type="datetime-local"]').all():
                 needed, room = field.evaluate(FITS)
                 assert needed <= room, f"{path}: {needed:.0f}px needed, {room}px wide at {width}px"
