@@ -25,8 +25,6 @@ import importlib.util
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -105,18 +103,7 @@ def timed(opener, url, headers=None) -> tuple[float, dict]:
 
 
 def run(args, home: str, database: str | None) -> int:
-    env = dict(os.environ, GOODWORD_HOME=home, DJANGO_SETTINGS_MODULE="goodword.settings")
-    for name in ("GOODWORD_MODE", "GOODWORD_DATABASE_URL"):
-        env.pop(name, None)
-    if database:
-        env["GOODWORD_DATABASE_URL"] = database
-    argv = [sys.executable, __file__] + [a for a in sys.argv[1:] if a != "--prepare"]
-    prepared = json.loads(subprocess.run(argv + ["--prepare"], env=env, cwd=ROOT, check=True, capture_output=True,
-                                         text=True).stdout.strip().splitlines()[-1])
-    server = subprocess.Popen([sys.executable, "-m", "goodword", "serve", "--no-browser", "--port", "0"],
-                              env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        base = dashboard.wait_for_base_url(server)
+    with dashboard.served(__file__, home, database) as (base, prepared):
         jar = CookieJar()
         signed_in = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         with signed_in.open(base + prepared["link"]) as response:
@@ -147,14 +134,6 @@ def run(args, home: str, database: str | None) -> int:
             for _ in range(5):
                 timed(opener, url, headers)
             results[label] = [timed(opener, url, headers)[0] for _ in range(args.requests)]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if database:
-            subprocess.run(argv + ["--cleanup", str(prepared["user"])], env=env, cwd=ROOT, check=False)
 
     vendor = "PostgreSQL" if database else "SQLite"
     print(f"\n== {vendor}, waitress ({args.size}: {args.references} references, {args.opportunities} opportunities, "

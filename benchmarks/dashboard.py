@@ -29,6 +29,7 @@ The PostgreSQL database must exist; the run deletes the benchmark user.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -120,19 +121,34 @@ def cleanup(user_id: int) -> int:
     return 0
 
 
-def run(args, home: str, database: str | None) -> int:
+@contextlib.contextmanager
+def served(script: str, home: str, database: str | None):
+    """(base URL, what `script --prepare` printed) while `goodword serve` runs on the prepared
+    account; afterwards the server stops and, on PostgreSQL, `script --cleanup` deletes the account."""
     env = dict(os.environ, GOODWORD_HOME=home, DJANGO_SETTINGS_MODULE="goodword.settings")
     for name in ("GOODWORD_MODE", "GOODWORD_DATABASE_URL"):
         env.pop(name, None)
     if database:
         env["GOODWORD_DATABASE_URL"] = database
-    argv = [sys.executable, __file__] + [a for a in sys.argv[1:] if a != "--prepare"]
+    argv = [sys.executable, script] + [a for a in sys.argv[1:] if a != "--prepare"]
     prepared = json.loads(subprocess.run(argv + ["--prepare"], env=env, cwd=ROOT, check=True, capture_output=True,
                                          text=True).stdout.strip().splitlines()[-1])
     server = subprocess.Popen([sys.executable, "-m", "goodword", "serve", "--no-browser", "--port", "0"],
                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        base = wait_for_base_url(server)
+        yield wait_for_base_url(server), prepared
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if database:
+            subprocess.run(argv + ["--cleanup", str(prepared["user"])], env=env, cwd=ROOT, check=False)
+
+
+def run(args, home: str, database: str | None) -> int:
+    with served(__file__, home, database) as (base, prepared):
         jar = CookieJar()
         signed_in = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         with signed_in.open(base + prepared["link"]) as response:  # follows the redirect to /
@@ -165,14 +181,6 @@ def run(args, home: str, database: str | None) -> int:
             bare_rate = throughput(*bare[1:3], args.concurrency, args.seconds)
             rate = throughput(opener, url, args.concurrency, args.seconds, before)
             rows.append((name, samples, rate, bare_rate, len(fetch(opener, url))))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if database:
-            subprocess.run(argv + ["--cleanup", str(prepared["user"])], env=env, cwd=ROOT, check=False)
 
     vendor = "PostgreSQL" if database else "SQLite"
     print(f"\n== {vendor}, waitress ({args.size}: {args.references} references, {args.opportunities} opportunities, "

@@ -22,6 +22,7 @@ from goodword.api.schemas import (
 )
 from goodword.courtesy import services as courtesy
 from goodword.courtesy.facts import Severity
+from goodword.courtesy import summary
 from goodword.courtesy.ledger import build_ledger
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.outreach import drafts
@@ -54,12 +55,13 @@ def _find(user, key: str):
 @router.get("/ledger", response=reads(LedgerOut))
 def get_ledger(request):
     """The ledger's summary: its day, open debts by severity, what is hidden, and announcements to hold."""
-    ledger = build_ledger(user_of(request))
+    # Kept between requests while nothing has changed, as the dashboard reads it (courtesy/summary.py).
+    ledger = summary.kept_ledger(user_of(request))
     return {
         "today": ledger.today,
         "counts": ledger.counts(),
         "open": len(ledger.open),
-        "hidden": len(ledger.hidden),
+        "hidden": ledger.hidden_count,
         "hold_announcement": [
             {"opportunity": {"id": hold.opportunity_id, "label": hold.opportunity_label},
              "untold": list(hold.reference_names),
@@ -78,9 +80,10 @@ def list_debts(request, filters: Query[DebtFilters]):
         reference = named(Reference.objects.for_user(user), filters.ref, "reference")
     if filters.job:
         opportunity = named(Opportunity.objects.for_user(user), filters.job, "opportunity", fields=("company", "role"))
-    ledger = build_ledger(user)
-    rows = [(hidden.debt, hidden.decision) for hidden in ledger.hidden] if filters.hidden else [
-        (debt, None) for debt in ledger.open]
+    if filters.hidden:
+        rows = [(hidden.debt, hidden.decision) for hidden in build_ledger(user).hidden]
+    else:  # kept between requests while nothing has changed, as the dashboard reads them
+        rows = [(debt, None) for debt in summary.kept_ledger(user).open]
     if filters.severity:
         rows = [row for row in rows if row[0].severity >= Severity.parse(filters.severity)]
     if reference is not None:

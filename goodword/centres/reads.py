@@ -19,8 +19,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from goodword.centres.models import Membership
-from goodword.centres.services import STAGE_LABELS, open_debts
-from goodword.courtesy import wording
+from goodword.centres.services import STAGE_LABELS
+from goodword.courtesy import summary, wording
 from goodword.courtesy.groups import group_debts
 from goodword.courtesy.rules import RULES
 from goodword.lib.vocabulary import state_label
@@ -59,7 +59,8 @@ def _urls(membership: Membership):
 def overview(coach, membership: Membership) -> dict:
     """The candidate's ledger (grouped, worst first), references and applications."""
     user, candidate = membership.user, membership.user_id
-    debts, today = open_debts(user)
+    kept = summary.kept_ledger(user)
+    debts, today = kept.open, kept.today
     reference_url, opportunity_url = _urls(membership)
     groups = []
     for group in group_debts(debts, DRAFT_FOR_EVENT_KIND):

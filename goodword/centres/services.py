@@ -261,20 +261,6 @@ def record_access(coach, candidate: Membership, what: str, label: str = "") -> A
                                  what=what, label=label[:300])
 
 
-def open_debts(user) -> tuple[list, dt.date]:
-    """A candidate's open debts and their day: kept ones while their stamp holds,
-    else a fresh ledger (then kept), as the candidate's own pages do."""
-    from goodword.courtesy.ledger import build_ledger
-
-    now = timezone.now()
-    stamp = summary.read(user, with_debts=True)
-    if stamp.fresh(now):
-        return stamp.debts(), stamp.today
-    ledger = build_ledger(user, now)
-    summary.store(user, stamp, ledger)
-    return ledger.open, ledger.today
-
-
 SEVERITIES = sorted(Severity, reverse=True)
 STAGE_LABELS = dict(STAGES)
 
@@ -324,8 +310,8 @@ def cohort(coach) -> list[CohortRow]:
                                    or dt.date.min))
     refreshed = {}
     for member in stale[:COHORT_REFRESH_PER_VISIT]:
-        debts, today = open_debts(member.user)
-        refreshed[member.user_id] = (debts, today)
+        kept = summary.kept_ledger(member.user)
+        refreshed[member.user_id] = (kept.open, kept.today)
     stage_counts: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
     for owner_id, stage in Opportunity.objects.for_coach(coach).values_list("owner_id", "stage"):
         stage_counts[owner_id][stage] += 1

@@ -348,7 +348,7 @@ class Ledger:
         return groups
 
     def counts(self) -> dict[str, int]:
-        return {severity.label: sum(1 for d in self.open if d.severity == severity) for severity in Severity}
+        return summary.severity_counts(self.open)
 
     def find(self, key: str) -> Debt | None:
         """An open or hidden debt by key (hidden ones may be settled too)."""

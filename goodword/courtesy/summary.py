@@ -84,6 +84,9 @@ class KeptLedger:
     archive_after_days: int
     history: list[KeptBreach]
 
+    def counts(self) -> dict[str, int]:
+        return severity_counts(self.open)
+
     @classmethod
     def of(cls, ledger) -> KeptLedger:
         """The same parts of a freshly built ledger (what store() keeps)."""
@@ -98,6 +101,11 @@ class KeptLedger:
             "history": [[b.called_on.isoformat(), b.company, b.reference_name,
                          b.settled_on.isoformat() if b.settled_on else None] for b in self.history],
         }
+
+
+def severity_counts(debts) -> dict[str, int]:
+    """Open debts per severity label, lowest first (a ledger's counts, kept or fresh)."""
+    return {severity.label: sum(1 for debt in debts if debt.severity == severity) for severity in Severity}
 
 
 KEPT_HISTORY = 10  # calls without warning the ledger page lists, newest first
