@@ -14,6 +14,7 @@ from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.outreach import SmtpSink, make_smtp_settings
 from tests.factories.references import make_reference
 from tests.factories.timeline import make_event
+from tests.factories.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")  # tests/settings.py's zone, which the ledger uses by default
@@ -155,10 +156,6 @@ def test_portal_answers_are_emailed_once_to_a_candidate_with_smtp(alice, bob, si
 
 
 def test_two_workers_at_the_same_moment_send_one_digest(transactional_db, sink):
-    import threading
-
-    from django.db import connection
-
     from tests.factories.accounts import make_user
 
     carol = make_user("carol")
@@ -166,21 +163,7 @@ def test_two_workers_at_the_same_moment_send_one_digest(transactional_db, sink):
     digest_on(carol)
     owes_a_critical_and_a_low(carol)
     now = tomorrow_at(8)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=5)
-            results.append(services.send_due_digests(now))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_at_once(lambda: services.send_due_digests(now))
     assert sorted(results, key=str) == [{"already": 1}, {"sent": 1}]
     outbox.drain()
     assert sink.handler.wait_for(1)

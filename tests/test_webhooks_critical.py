@@ -2,10 +2,8 @@
 by comparing the ledger's critical debts with the keys already announced."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from goodword.courtesy import services as courtesy
@@ -15,6 +13,7 @@ from tests.factories.courtesy import log
 from tests.factories.opportunities import make_listing, make_opportunity
 from tests.factories.references import make_reference
 from tests.factories.webhooks import Receiver, make_endpoint
+from tests.factories.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -111,24 +110,7 @@ def test_two_workers_ticking_at_once_announce_a_debt_once(alice):
     make_endpoint(alice, "https://hooks.example.org/x", kinds=["debt.critical"])
     for n in range(5):
         listed_without_heads_up(alice, name=f"Reference {n}", company=f"Company {n}")
-    start = threading.Barrier(2)
-    counts, errors = [], []
-
-    def work():
-        try:
-            start.wait(5)
-            counts.append(critical.tick())
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    counts = run_at_once(critical.tick)
     assert sum(counts) == 5
     assert Delivery.objects.filter(kind="debt.critical").count() == 5
     assert CriticalDebtSeen.objects.count() == 5
