@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goodword.accounts.models import Invitation, LoginToken, Profile
+from goodword.core.prepared import prepared
 from goodword.lib.names import name_problem
 from goodword.lib.tokens import hash_token, new_token
 
@@ -48,8 +49,13 @@ def profile_problem(user) -> str | None:
 
 
 def candidate_phone(user) -> str:
-    profile = Profile.objects.for_user(user).first()
-    return profile.phone if profile else ""
+    phones = _phone_of(user.pk)
+    return phones[0] if phones else ""
+
+
+@prepared
+def _phone_of(owner_id: int):
+    return Profile.objects.for_user(owner_id).order_by("pk").values_list("phone", flat=True)[:1]
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from goodword.centres.models import Access, Assignment, Centre, Membership, Nudge, Role, Seat
+from goodword.core.prepared import prepared
 from goodword.courtesy import summary
 from goodword.courtesy.facts import Severity
 from goodword.courtesy.models import LedgerSummary
@@ -357,7 +358,12 @@ def dismiss_nudge(user, nudge_id: int) -> bool:
 
 
 def showing_nudges(user) -> list[Nudge]:
-    return list(Nudge.objects.for_user(user).showing().select_related("coach")[:10])
+    return _showing_nudges(user.pk)  # on every dashboard: compiled once (core/prepared.py)
+
+
+@prepared
+def _showing_nudges(candidate_id: int):
+    return Nudge.objects.for_user(candidate_id).showing().select_related("coach")[:10]
 
 
 # --- What the candidate and the admins see of the looks ------------------------------------
@@ -376,8 +382,13 @@ def candidate_centre(user) -> Membership | None:
     """The candidate's membership, with their coaches' names (two queries), or None."""
     membership = Membership.objects.for_user(user).candidates().select_related("centre").first()
     if membership is not None:
-        membership.coach_names = [
-            assignment.coach.user.get_full_name() or assignment.coach.user.email
-            for assignment in Assignment.objects.for_user(user).select_related("coach__user")
-        ]
+        membership.coach_names = coach_names(user)
     return membership
+
+
+def coach_names(user) -> list[str]:
+    """The names (else emails) of the candidate's coaches."""
+    return [
+        assignment.coach.user.get_full_name() or assignment.coach.user.email
+        for assignment in Assignment.objects.for_user(user).select_related("coach__user")
+    ]

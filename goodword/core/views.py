@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from goodword.accounts.forms import ProfileForm
 from goodword.accounts.services import update_profile
 
+from goodword.core.prepared import prepared
 from goodword.courtesy.ledger import request_ledger_view
 from goodword.courtesy.views import ledger_context
 from goodword.opportunities.models import CLOSED_STAGES, Opportunity
@@ -22,31 +23,42 @@ RECENT_EVENTS = 10
 OPEN_OPPORTUNITIES_SHOWN = 12
 
 
-def home(request):
-    """The dashboard: what you owe, new portal answers, open opportunities, the latest events.
-
-    The courtesy ledger comes first, worst first. Every part costs a fixed
-    number of queries whatever the amount of data.
-    """
-    user = request.user
-    open_opportunities = (
-        Opportunity.objects.for_user(user)
+@prepared
+def _open_opportunities(owner_id: int):
+    # One row more than shown tells whether to link to the rest, without a count query.
+    return (
+        Opportunity.objects.for_user(owner_id)
         .exclude(stage__in=CLOSED_STAGES)
         .annotate(slate_size=Count("listings"))
         .order_by("-stage_since", "-id")
         .only("id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
-    )
-    status_counts = dict(
-        Reference.objects.for_user(user).order_by().values_list("status").annotate(n=Count("id"))
-    )
-    recent_events = (
-        Event.objects.for_user(user).select_related("reference", "opportunity")
+    )[: OPEN_OPPORTUNITIES_SHOWN + 1]
+
+
+@prepared
+def _status_counts(owner_id: int):
+    return Reference.objects.for_user(owner_id).order_by().values_list("status").annotate(n=Count("id"))
+
+
+@prepared
+def _recent_events(owner_id: int):
+    return (
+        Event.objects.for_user(owner_id).select_related("reference", "opportunity")
         # Names and links only: not a posting's text (up to 50 KB) nor a reference's lists.
         .only("kind", "occurred_at", "note", "owner_id", "reference__name", "opportunity__company",
               "opportunity__role")[:RECENT_EVENTS]
     )
-    # One row more than shown tells whether to link to the rest, without a count query.
-    shown = list(open_opportunities[: OPEN_OPPORTUNITIES_SHOWN + 1])
+
+
+def home(request):
+    """The dashboard: what you owe, new portal answers, open opportunities, the latest events.
+
+    The courtesy ledger comes first, worst first. Every part costs a fixed
+    number of queries whatever the amount of data, each compiled once (core/prepared.py).
+    """
+    user = request.user
+    status_counts = dict(_status_counts(user.pk))
+    shown = _open_opportunities(user.pk)
     ledger = ledger_context(user, ledger=request_ledger_view(request))  # kept while nothing changed
     return render(request, "core/home.html", {
         **ledger,
@@ -58,7 +70,7 @@ def home(request):
         "reference_counts": [
             (label, status_counts.get(value, 0)) for value, label in Status.choices if status_counts.get(value)
         ],
-        "recent_events": list(recent_events),
+        "recent_events": _recent_events(user.pk),
     })
 
 

@@ -12,6 +12,7 @@ from django.db import models
 
 from goodword.core.fields import SafeDateField
 from goodword.core.models import OwnedQuerySet
+from goodword.core.prepared import prepared
 from goodword.courtesy.facts import Decision, Severity, UserSettings
 from goodword.lib.vocabulary import CONSENT_MONTHS_DEFAULT
 
@@ -105,7 +106,8 @@ class CourtesySettings(models.Model):
     @classmethod
     def for_user(cls, user) -> "CourtesySettings":
         """The user's row, or an unsaved one holding the defaults (one query, no write)."""
-        return cls.objects.filter(user=user).first() or cls(user=user)
+        found = _settings_of(user.pk)
+        return found[0] if found else cls(user=user)
 
     def as_plain(self) -> UserSettings:
         return UserSettings(
@@ -191,3 +193,9 @@ class LedgerSummary(models.Model):
 
     def __str__(self):
         return f"ledger summary of user {self.user_id}"
+
+
+@prepared
+def _settings_of(user_id: int):
+    # Read by every reference page and every ledger build: compiled once (core/prepared.py).
+    return CourtesySettings.objects.filter(user_id=user_id)

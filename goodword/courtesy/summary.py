@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.courtesy.facts import Debt, Facts, Severity
 from goodword.courtesy.models import CourtesySettings, DebtDecision, LedgerSummary
 from goodword.opportunities.models import Interview, Listing, Opportunity, StageChange
@@ -112,12 +113,21 @@ KEPT_HISTORY = 10  # calls without warning the ledger page lists, newest first
 _STAMP = ("version", "built_version", "valid_until", "open_count", "today")
 
 
+@prepared
+def _stamp_row(user_id: int):
+    return LedgerSummary.objects.filter(pk=user_id).values_list(*_STAMP)
+
+
+@prepared
+def _stamp_and_debts_row(user_id: int):
+    return LedgerSummary.objects.filter(pk=user_id).values_list(*_STAMP, "open_debts", "extras")
+
+
 def read(user, *, with_debts: bool = False) -> Stamp:
     """The user's stamp and kept count (and debts): one query, one more to create the row on first use."""
-    row = LedgerSummary.objects.filter(pk=user.pk).values_list(
-        *_STAMP, *(("open_debts", "extras") if with_debts else ())).first()
-    if row is not None:
-        return Stamp(*row)
+    rows = (_stamp_and_debts_row if with_debts else _stamp_row)(user.pk)  # every signed-in page reads one
+    if rows:
+        return Stamp(*rows[0])
     # Any write from here on bumps the version. Created at 0; if a concurrent request
     # created it first, writes since then have moved it past 0 and store() keeps nothing.
     LedgerSummary.objects.bulk_create([LedgerSummary(user_id=user.pk)], ignore_conflicts=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.core.widgets import QuickSelect
 from goodword.lib import vocabulary
 from goodword.opportunities.models import Interview, Opportunity, Stage
@@ -81,6 +82,13 @@ class InterviewForm(FriendlyForm, forms.ModelForm):
         }
 
 
+@prepared
+def _offered_references(owner_id: int, opportunity_id: int):
+    # On every opportunity page: compiled once (core/prepared.py).
+    return (Reference.objects.for_user(owner_id).usable().exclude(listings__opportunity_id=opportunity_id)
+            .order_by("name", "id").values_list("id", "name", "relationship", "organisation"))
+
+
 class SlateAddForm(FriendlyForm, forms.Form):
     # QuickSelect: a reference book's worth of <option>s without a template each.
     reference = forms.ModelChoiceField(label="Reference to add", queryset=Reference.objects.none(), widget=QuickSelect)
@@ -101,9 +109,7 @@ class SlateAddForm(FriendlyForm, forms.Form):
         relationships = dict(Relationship.choices)
         self.offered = [
             (pk, f"{name} ({relationships.get(relationship, relationship)}{', ' + organisation if organisation else ''})")
-            for pk, name, relationship, organisation in Reference.objects.for_user(user).usable()
-            .exclude(listings__opportunity=opportunity).order_by("name", "id")
-            .values_list("id", "name", "relationship", "organisation")
+            for pk, name, relationship, organisation in _offered_references(user.pk, opportunity.pk)
         ]
         field.widget.choices = [("", "Choose a reference…"), *self.offered]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.lib import vocabulary
 from goodword.opportunities.models import Interview, Listing, Opportunity, Stage, StageChange
 from goodword.references.models import Status
@@ -121,18 +122,34 @@ def move_listing(listing: Listing, offset: int) -> bool:
 
 
 def _states(listings, events, key) -> list[tuple[Listing, str]]:
-    """Each listing with its state by the one function (vocabulary.listing_state)."""
+    """Each listing with its state by the one function (vocabulary.listing_state);
+    `events`: rows of (the listing's `key`, kind, occurred_at, id)."""
     by_key: dict[int, list] = {}
-    for group, kind, occurred_at, event_id in events.values_list(key, "kind", "occurred_at", "id"):
+    for group, kind, occurred_at, event_id in events:
         by_key.setdefault(group, []).append((kind, occurred_at, event_id))
     return [(row, vocabulary.listing_state(by_key.get(getattr(row, key), []))) for row in listings]
 
 
+# The slate's and a reference's listings are read on every opportunity and reference page, by
+# the API and the CLI: compiled once (core/prepared.py), with subqueries in place of id lists.
+@prepared
+def _slate(opportunity_id: int):
+    return Listing.objects.filter(opportunity_id=opportunity_id).select_related("reference")
+
+
+@prepared
+def _slate_events(opportunity_id: int):
+    on_slate = Listing.objects.filter(opportunity_id=opportunity_id).values("reference_id")
+    return (Event.objects.filter(opportunity_id=opportunity_id, reference_id__in=on_slate)
+            .values_list("reference_id", "kind", "occurred_at", "id"))
+
+
 def slate_with_states(opportunity: Opportunity) -> list[tuple[Listing, str]]:
     """The slate in order, each listing with its derived state; two queries."""
-    listings = list(opportunity.listings.select_related("reference"))
-    events = Event.objects.filter(opportunity=opportunity, reference_id__in=[row.reference_id for row in listings])
-    return _states(listings, events, "reference_id")
+    listings = _slate(opportunity.pk)
+    for row in listings:
+        row.opportunity = opportunity  # as opportunity.listings would have set it: no query to read it back
+    return _states(listings, _slate_events(opportunity.pk), "reference_id")
 
 
 def state_on_slate(reference, opportunity) -> str:
@@ -155,19 +172,35 @@ def delete_interview(interview: Interview) -> None:
     interview.delete()
 
 
+@prepared
+def _listings_of_reference(reference_id: int):
+    return Listing.objects.filter(reference_id=reference_id).order_by("-created_at", "-id")
+
+
+@prepared
+def _opportunities_of_reference(reference_id: int):
+    # Only what the page shows of each (its label, link and stage): a posting's text can be 50 KB.
+    return (Opportunity.objects.with_stage().filter(listings__reference_id=reference_id)
+            .only("id", "owner_id", "company", "role"))
+
+
+@prepared
+def _events_of_reference_on_listings(reference_id: int):
+    listed_on = Listing.objects.filter(reference_id=reference_id).values("opportunity_id")
+    return (Event.objects.filter(reference_id=reference_id, opportunity_id__in=listed_on)
+            .values_list("opportunity_id", "kind", "occurred_at", "id"))
+
+
 def reference_listings_with_states(reference) -> list[tuple[Listing, str]]:
     """Every listing of one reference, newest first, each with its derived state; three queries.
 
     The opportunities come through with_stage() so that showing each one's
     stage costs no query per listing.
     """
-    listings = list(Listing.objects.filter(reference=reference).order_by("-created_at", "-id"))
-    # Only what the page shows of each (its label, link and stage): a posting's text can be 50 KB.
-    opportunities = {
-        opportunity.pk: opportunity for opportunity in Opportunity.objects.with_stage()
-        .filter(pk__in=[row.opportunity_id for row in listings]).only("id", "owner_id", "company", "role")
-    }
+    listings = _listings_of_reference(reference.pk)
+    opportunities = {opportunity.pk: opportunity for opportunity in _opportunities_of_reference(reference.pk)}
     for row in listings:
         row.opportunity = opportunities[row.opportunity_id]
-    events = Event.objects.filter(reference=reference, opportunity_id__in=list(opportunities))
-    return _states(listings, events, "opportunity_id")
+    return _states(listings, _events_of_reference_on_listings(reference.pk), "opportunity_id")
+
+

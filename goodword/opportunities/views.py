@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from goodword.core.prepared import prepared
 from goodword.courtesy.ledger import request_open_debts
 from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.refresh import changes_ledger
@@ -24,7 +25,7 @@ from goodword.opportunities.forms import (
     SlateLogForm,
     StageForm,
 )
-from goodword.opportunities.models import CLOSED_STAGES, Interview, Listing, Opportunity, Stage
+from goodword.opportunities.models import CLOSED_STAGES, Interview, Listing, Opportunity, Stage, StageChange
 from goodword.outreach.models import DRAFT_FOR_EVENT_KIND
 from goodword.timeline import services as timeline
 from goodword.timeline.models import Event
@@ -33,8 +34,17 @@ from goodword.timeline.models import Event
 STAGE_ORDER = vocabulary.STAGE_VALUES
 
 
+@prepared
+def _owned_opportunity(owner_id: int, pk: int):
+    return Opportunity.objects.for_user(owner_id).filter(pk=pk)
+
+
 def get_opportunity(request, pk):
-    return get_object_or_404(Opportunity.objects.for_user(request.user), pk=pk)
+    """The signed-in user's opportunity `pk`, or 404 (every opportunity page and action: compiled once)."""
+    found = _owned_opportunity(request.user.pk, pk)
+    if not found:
+        raise Http404("No such opportunity.")
+    return found[0]
 
 
 # POST-only actions look the object up before checking the method, so that
@@ -48,15 +58,9 @@ CLOSED_SHOWN = 5  # per closed stage (landed, rejected, ...): the past matters l
 PAGE_SIZE = 50
 
 
-def opportunity_list(request):
-    """The pipeline, stage by stage, newest first. A long search ends with
-    hundreds of closed applications: the whole pipeline shows the latest
-    GROUP_SHOWN of each stage (two queries), and filtering on a stage pages
-    through all of it."""
-    asked = request.GET.get("stage", "")
-    stage = asked if asked in Stage.values else ""
-    opportunities = (
-        Opportunity.objects.for_user(request.user)
+def _pipeline(owner_id: int):
+    return (
+        Opportunity.objects.for_user(owner_id)
         .annotate(slate_size=Coalesce(Subquery(
             Listing.objects.filter(opportunity=OuterRef("pk")).order_by().values("opportunity")
             .annotate(n=Count("id")).values("n")
@@ -64,20 +68,37 @@ def opportunity_list(request):
         .order_by("-stage_since", "-id")
         .only("id", "owner_id", "company", "role", "references_wanted")  # not the postings' text, up to 50 KB each
     )
+
+
+# The whole pipeline, every visit: compiled once (core/prepared.py).
+@prepared
+def _stage_totals(owner_id: int):
+    return Opportunity.objects.for_user(owner_id).order_by().values_list("stage").annotate(n=Count("id"))
+
+
+@prepared
+def _latest_of_each_stage(owner_id: int):
+    return _pipeline(owner_id).annotate(rank=Window(
+        RowNumber(), partition_by=F("stage"), order_by=[F("stage_since").desc(), F("id").desc()],
+    )).filter(Q(rank__lte=CLOSED_SHOWN) | Q(rank__lte=GROUP_SHOWN) & ~Q(stage__in=CLOSED_STAGES))
+
+
+def opportunity_list(request):
+    """The pipeline, stage by stage, newest first. A long search ends with
+    hundreds of closed applications: the whole pipeline shows the latest
+    GROUP_SHOWN of each stage (two queries), and filtering on a stage pages
+    through all of it."""
+    asked = request.GET.get("stage", "")
+    stage = asked if asked in Stage.values else ""
     page = None
     if stage:
-        page = Paginator(opportunities.filter(stage=stage), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(_pipeline(request.user.pk).filter(stage=stage), PAGE_SIZE).get_page(request.GET.get("page"))
         by_stage = {stage: list(page.object_list)} if page.object_list else {}
         totals = {stage: page.paginator.count}
     else:
-        totals = dict(
-            Opportunity.objects.for_user(request.user).order_by().values_list("stage").annotate(n=Count("id"))
-        )
+        totals = dict(_stage_totals(request.user.pk))
         by_stage = {}
-        latest = opportunities.annotate(rank=Window(
-            RowNumber(), partition_by=F("stage"), order_by=[F("stage_since").desc(), F("id").desc()],
-        )).filter(Q(rank__lte=CLOSED_SHOWN) | Q(rank__lte=GROUP_SHOWN) & ~Q(stage__in=CLOSED_STAGES))
-        for opportunity in latest:
+        for opportunity in _latest_of_each_stage(request.user.pk):
             by_stage.setdefault(opportunity.stage, []).append(opportunity)
     groups = [
         {"stage": value, "label": Stage(value).label, "closed": value in CLOSED_STAGES,
@@ -98,10 +119,27 @@ def opportunity_list(request):
 # The detail page is built from three parts; each htmx action re-renders
 # only its own part, the fallback re-renders the whole page.
 
+@prepared
+def _stage_changes(opportunity_id: int):
+    return StageChange.objects.filter(opportunity_id=opportunity_id)
+
+
+@prepared
+def _interviews(opportunity_id: int):
+    return Interview.objects.filter(opportunity_id=opportunity_id)
+
+
+@prepared
+def _events_about(owner_id: int, opportunity_id: int):
+    # Of each event's reference only its name and link: no lists of emails and notes to decode.
+    return (Event.objects.for_user(owner_id).filter(opportunity_id=opportunity_id).select_related("reference")
+            .only("kind", "channel", "occurred_at", "note", "owner_id", "opportunity_id", "reference__name"))
+
+
 def stage_context(opportunity, form=None, changed=None):
     return {
         "opportunity": opportunity,
-        "stage_changes": list(opportunity.stage_changes.all()),
+        "stage_changes": _stage_changes(opportunity.pk),
         "stage_form": form or StageForm(opportunity=opportunity),
         "stage_changed": changed,
     }
@@ -141,16 +179,13 @@ def slate_context(request, opportunity, form=None, notice=""):
 def detail_context(request, opportunity, *, stage_form=None, slate_form=None):
     from goodword.opportunities.suggest_views import builder_context, wanted_param  # it builds on this module
 
-    # Of each event's reference only its name and link: no lists of emails and notes to decode.
-    events = (Event.objects.for_user(request.user).filter(opportunity=opportunity).select_related("reference")
-              .only("kind", "channel", "occurred_at", "note", "owner_id", "opportunity_id", "reference__name"))
     return {
         **builder_context(request, opportunity, wanted=wanted_param(request),
                           deferred=not ("suggest" in request.GET or "n" in request.GET)),
         **stage_context(opportunity, stage_form),
         **slate_context(request, opportunity, slate_form),
-        "interviews": list(opportunity.interviews.all()),
-        "events": list(events),
+        "interviews": _interviews(opportunity.pk),
+        "events": _events_about(request.user.pk, opportunity.pk),
     }
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.lib import vocabulary
 from goodword.outreach import crypto, drafts, emails, outbox, sandbox
 from goodword.outreach.models import (
@@ -20,6 +21,7 @@ from goodword.outreach.models import (
     EVENT_KIND_FOR_DRAFT,
     DraftKind,
     MessageTemplate,
+    OutboxMessage,
     SmtpSettings,
 )
 
@@ -184,8 +186,14 @@ def compose_url(kind: str, reference, opportunity=None, tone: str | None = None)
     return reverse("outreach:compose") + "?" + urlencode(params)
 
 
-def recent_messages(reference, limit: int = 10):
-    """A reference's latest outbox messages with their states, for its page."""
-    from goodword.outreach.models import OutboxMessage
+RECENT_MESSAGES = 10
 
-    return list(OutboxMessage.objects.filter(reference=reference).order_by("-created_at", "-id")[:limit])
+
+@prepared
+def _recent_messages(reference_id: int):
+    return OutboxMessage.objects.filter(reference_id=reference_id).order_by("-created_at", "-id")[:RECENT_MESSAGES]
+
+
+def recent_messages(reference):
+    """A reference's latest outbox messages with their states, for its page (compiled once)."""
+    return _recent_messages(reference.pk)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.lib import vocabulary
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token  # noqa: F401  (part of this module's API)
 from goodword.opportunities.models import CLOSED_STAGES, Listing
@@ -379,6 +380,11 @@ def mark_read(user, ids=None, now: dt.datetime | None = None) -> int:
     return rows.update(read_at=now or timezone.now())
 
 
+@prepared
+def _unread_answers_shown(owner_id: int):
+    return unread_portal_answers(owner_id)[:20]
+
+
 def notices_context(user) -> dict:
     """For {% include "portal/_notices.html" %}: context.update(notices_context(request.user))."""
-    return {"portal_notices": list(unread_portal_answers(user)[:20])}
+    return {"portal_notices": _unread_answers_shown(user.pk)}  # on every dashboard: compiled once

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from goodword.core.prepared import prepared
 from goodword.courtesy.ledger import request_settings
 from goodword.courtesy.pages import own_debts_context
 from goodword.lib.ids import parse_id
@@ -54,19 +56,37 @@ def reference_list(request):
     })
 
 
+@prepared
+def _owned_reference(owner_id: int, pk: int):
+    return Reference.objects.for_user(owner_id).filter(pk=pk)
+
+
 def get_reference(request, pk):
-    return get_object_or_404(Reference.objects.for_user(request.user), pk=pk)
+    """The signed-in user's reference `pk`, or 404 (every reference page and action: compiled once)."""
+    found = _owned_reference(request.user.pk, pk)
+    if not found:
+        raise Http404("No such reference.")
+    return found[0]
 
 
 TIMELINE_PAGE = 20  # events per page of a reference's timeline, newest first
 
 
+def _events_of(owner_id: int, reference_id: int):
+    return (Event.objects.for_user(owner_id).filter(reference_id=reference_id)
+            .select_related("opportunity").defer("opportunity__posting_text", "opportunity__requirements"))
+
+
+@prepared
+def _latest_events(owner_id: int, reference_id: int):
+    return _events_of(owner_id, reference_id)[:TIMELINE_PAGE + 1]
+
+
 def timeline_page(user, reference, start: int) -> dict:
     """One page of the reference's events from the `start`-th newest, and where
     the older and newer pages start (None: there is none)."""
-    events = list(Event.objects.for_user(user).filter(reference=reference)
-                  .select_related("opportunity")
-                  .defer("opportunity__posting_text", "opportunity__requirements")[start:start + TIMELINE_PAGE + 1])
+    events = (_latest_events(user.pk, reference.pk) if start == 0  # the page itself: compiled once
+              else list(_events_of(user.pk, reference.pk)[start:start + TIMELINE_PAGE + 1]))
     return {
         "events": events[:TIMELINE_PAGE],
         "older_start": start + TIMELINE_PAGE if len(events) > TIMELINE_PAGE else None,

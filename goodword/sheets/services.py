@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.lib.tokens import TOKEN_PATTERN, hash_token, new_token
 from goodword.opportunities.models import Listing
 from goodword.sheets import content as sheet_content
@@ -212,8 +213,13 @@ def unread_notices(user):
     return EmployerNotice.objects.for_user(user).unread()
 
 
+@prepared
+def _unread_notices_shown(owner_id: int):
+    return unread_notices(owner_id)[:20]
+
+
 def notices_context(user) -> dict:
-    return {"employer_notices": list(unread_notices(user)[:20])}
+    return {"employer_notices": _unread_notices_shown(user.pk)}  # on every dashboard: compiled once
 
 
 def mark_notices_read(user) -> int:

@@ -4,6 +4,7 @@ each pulled in by one {% include %} line, so those views stay as they are."""
 from django import template
 
 from goodword.centres import services
+from goodword.core.prepared import prepared
 
 register = template.Library()
 
@@ -17,14 +18,31 @@ def candidate_nudges(context):
 
 @register.simple_tag(takes_context=True)
 def centre_settings(context):
-    """The candidate's centre (with coach names and their latest looks), and the centres they staff."""
-    user = context["request"].user
-    membership = services.candidate_centre(user)
-    from goodword.centres.models import Centre, Membership
+    """The candidate's centre (with coach names and their latest looks), and the centres they staff:
+    two queries for someone in no centre (most people), three for a candidate with coaches."""
+    from goodword.centres.models import Role
 
+    user = context["request"].user
+    memberships = _memberships_of(user.pk)
+    membership = next((row for row in memberships if row.role == Role.CANDIDATE), None)
+    if membership is not None:
+        membership.coach_names = services.coach_names(user)
     return {
         "membership": membership,
-        "looks": list(services.looks_at(user)[:LOOKS_SHOWN]),
-        "coaches": Membership.objects.for_user(user).coaches().exists(),
-        "administered": list(Centre.objects.administered_by(user)),
+        "looks": _latest_looks(user.pk),  # kept after leaving a centre: the record stays the candidate's
+        "coaches": any(row.role == Role.COACH for row in memberships),
+        "administered": sorted({row.centre for row in memberships if row.role == Role.ADMIN},
+                               key=lambda centre: (centre.name, centre.pk)),  # Centre's own order
     }
+
+
+@prepared
+def _memberships_of(user_id: int):
+    from goodword.centres.models import Membership
+
+    return Membership.objects.for_user(user_id).select_related("centre").order_by("pk")
+
+
+@prepared
+def _latest_looks(user_id: int):
+    return services.looks_at(user_id)[:LOOKS_SHOWN]
