@@ -8,7 +8,8 @@ import pytest
 
 from goodword.courtesy import facts as facts_module
 from goodword.courtesy.facts import Debt, Decision, Severity
-from goodword.courtesy.rules import RULES, breaches, fatigue_message, run_rules
+from goodword.courtesy.load import fatigue_message
+from goodword.courtesy.rules import RULES, breaches, run_rules
 from tests.factories.courtesy import (
     NOW,
     TODAY,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from goodword.courtesy import ledger as ledger_module
 from goodword.courtesy.facts import CALLS_MONTH_DAYS, Debt, UserSettings
 from goodword.courtesy.models import CourtesySettings, DebtDecision, DecisionKind
-from goodword.courtesy.rules import availability_message, fatigue_message
+from goodword.courtesy.load import availability_message, fatigue_message
 from goodword.opportunities.models import Listing, Opportunity
 from goodword.references.models import Channel, Reference, Status
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from goodword.core.prepared import prepared
 from goodword.lib import vocabulary
-from goodword.outreach import crypto, drafts, emails, outbox, sandbox
+from goodword.outreach import crypto, drafts, emails, outbox, sandbox, transport
 from goodword.outreach.models import (
     DRAFT_FOR_EVENT_KIND,
     EVENT_KIND_FOR_DRAFT,
@@ -32,7 +32,7 @@ def save_smtp_settings(owner, *, host, port, security, username, from_name, from
     emails.check_header(username, "user name")
     from_name = emails.check_header(from_name, "sender name")
     from_address = emails.check_address(from_address, "sender address")
-    problem = outbox.public_host_problem(host.strip(), port)
+    problem = transport.public_host_problem(host.strip(), port)
     if problem:
         raise ValidationError({"host": problem})
     row = SmtpSettings.objects.filter(owner=owner).first() or SmtpSettings(owner=owner)
@@ -66,15 +66,15 @@ def send_test_message(owner) -> str:
              "If you can read it, Goodword can send your messages.\n",
     )
     try:
-        smtp = outbox.open_smtp(outbox.SmtpConfig.for_owner(owner))
+        smtp = transport.open_smtp(transport.SmtpConfig.for_owner(owner))
         try:
-            outbox.transmit(smtp, row.from_address, row.from_address, message.as_bytes(), lambda: None)
+            transport.transmit(smtp, row.from_address, row.from_address, message.as_bytes(), lambda: None)
         finally:
             try:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):  # the answer that matters came before QUIT
                 smtp.close()
-    except (outbox.TemporaryFailure, outbox.PermanentFailure, outbox.Uncertain) as error:
+    except (transport.TemporaryFailure, transport.PermanentFailure, transport.Uncertain) as error:
         raise ValidationError(f"The test message was not sent: {error}") from None
     return f"Sent a test message to {row.from_address} through {row.host}:{row.port}."
 

@@ -47,9 +47,12 @@ class EventForm(FriendlyForm, forms.Form):
             opportunities if opportunities is not None else Opportunity.objects.for_user(user).order_by("company", "role")
         )
         # The menu from plain tuples, labelled as Opportunity.__str__ does: no model
-        # instance per option (a long search offers a hundred of them on each reference page).
-        field.widget.choices = [("", field.empty_label), *(
-            (pk, f"{role} at {company}") for pk, role, company in field.queryset.values_list("id", "role", "company"))]
+        # instance per option (a long search offers a hundred of them on each reference page);
+        # read when the menu is drawn, so that a posted form, which is not drawn unless it
+        # has errors, reads none of it.
+        offered = field.queryset
+        field.widget.choices = lambda: [("", field.empty_label), *(
+            (pk, f"{role} at {company}") for pk, role, company in offered.values_list("id", "role", "company"))]
 
     def clean(self):
         data = super().clean()
