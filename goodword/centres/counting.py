@@ -6,9 +6,9 @@ the start of their next day, makes that summary stale; recounting it is a whole
 ledger build (10-100 ms), which the page used to do for two candidates a visit,
 under the coach's wait. The worker's periodic tick does it instead, a bounded
 number of candidates a tick, the most out of date first; meanwhile the page
-shows the last count with its day ("counted on 30 Nov"). Only candidates some
-coach is assigned are counted: nobody else's summary is looked at by anyone
-who did not just build it.
+shows the last count with its day ("counted on 30 Nov"). Only assigned
+candidates are counted: a coach's page is the one reader of someone else's
+kept counts; everyone's own pages bring their own up to date.
 
 One query finds the stale ones (an index seek per assigned candidate into the
 summaries), so a tick costs that query while nothing changed. Two workers
