@@ -296,35 +296,18 @@ def cohort(coach) -> list[CohortRow]:
     counts are the worker's to redo (centres/counting.py): the page shows them
     with the day they were counted.
     """
-    from goodword.opportunities.models import Opportunity
-    from goodword.timeline.models import Event
-
-    latest = (Event.objects.filter(owner=OuterRef("user_id")).order_by(*LATEST_MOMENT_FIRST)
-              .values("occurred_at")[:1])
-    members = list(Membership.objects.candidates_of(coach).select_related("user")
-                   .only("user_id", "user__first_name", "user__last_name", "user__email", "user__username")
-                   .annotate(last_logged=Subquery(latest)).order_by("user_id"))
-    user_ids = [member.user_id for member in members]
+    members = _cohort_members(coach.pk)
     now = timezone.now()
-    # The kept debts themselves are read only from a summary kept before its counts were.
-    legacy_debts = Case(When(severity_counts__isnull=True, then=F("open_debts")), default=None,
-                        output_field=JSONField())
     counted = {}  # user_id -> (counts, the day they are for, fresh)
-    for user_id, version, built_version, valid_until, today, counts, debts in (
-            LedgerSummary.objects.filter(user_id__in=user_ids, built_version__isnull=False)
-            .annotate(legacy_debts=legacy_debts)
-            .values_list("user_id", "version", "built_version", "valid_until", "today", "severity_counts",
-                         "legacy_debts")):
+    for user_id, version, built_version, valid_until, today, counts, debts in _cohort_counts(coach.pk):
         stamp = summary.Stamp(version, built_version, valid_until, today=today, open_debts=debts,
                               severity_counts=counts)
         counted[user_id] = (stamp.counts(), today, stamp.fresh(now))
     for member in [member for member in members if member.user_id not in counted][:COHORT_FIRST_COUNTS_PER_VISIT]:
         kept = summary.kept_ledger(member.user, now)
         counted[member.user_id] = (kept.counts(), kept.today, True)
-    stage_counts: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
-    # Counted in the database: a row per candidate and stage rather than per application.
-    for owner_id, stage, count in (Opportunity.objects.for_coach(coach).values("owner_id", "stage")
-                                   .annotate(count=Count("pk")).order_by().values_list("owner_id", "stage", "count")):
+    stage_counts: dict[int, Counter] = {member.user_id: Counter() for member in members}
+    for owner_id, stage, count in _cohort_stages(coach.pk):
         stage_counts[owner_id][stage] += count
     rows = []
     for member in members:
@@ -338,6 +321,42 @@ def cohort(coach) -> list[CohortRow]:
         ))
     rows.sort(key=lambda row: (row.worst_first, row.membership.user.get_full_name().lower()))
     return rows
+
+
+# The cohort's three queries, compiled once per thread (core/prepared.py) and keyed on the coach alone.
+
+@prepared
+def _cohort_members(coach_id: int):
+    """The coach's candidates with what the page shows of them: their names and their latest event."""
+    from goodword.timeline.models import Event
+
+    latest = (Event.objects.filter(owner=OuterRef("user_id")).order_by(*LATEST_MOMENT_FIRST)
+              .values("occurred_at")[:1])
+    return (Membership.objects.candidates_of(coach_id).select_related("user")
+            .only("user_id", "user__first_name", "user__last_name", "user__email", "user__username")
+            .annotate(last_logged=Subquery(latest)).order_by("user_id"))
+
+
+@prepared
+def _cohort_counts(coach_id: int):
+    """The stamp and the counts per severity kept for each of the coach's candidates counted at least once."""
+    # The kept debts themselves are read only from a summary kept before its counts were.
+    legacy_debts = Case(When(severity_counts__isnull=True, then=F("open_debts")), default=None,
+                        output_field=JSONField())
+    return (LedgerSummary.objects.filter(user_id__in=Membership.objects.candidates_of(coach_id).values("user_id"),
+                                         built_version__isnull=False)
+            .annotate(legacy_debts=legacy_debts)
+            .values_list("user_id", "version", "built_version", "valid_until", "today", "severity_counts",
+                         "legacy_debts"))
+
+
+@prepared
+def _cohort_stages(coach_id: int):
+    """(candidate, stage, applications): counted in the database, a row per stage rather than per application."""
+    from goodword.opportunities.models import Opportunity
+
+    return (Opportunity.objects.for_coach(coach_id).values("owner_id", "stage").annotate(count=Count("pk"))
+            .order_by().values_list("owner_id", "stage", "count"))
 
 
 # --- Nudges --------------------------------------------------------------------------------
