@@ -3,9 +3,11 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from goodword.centres import services
 from goodword.centres.models import Access, Assignment, Membership, Nudge, Seat
+from goodword.courtesy.models import LedgerSummary
 from tests.factories.accounts import make_user
 from tests.factories.centres import make_centre, make_coach_of, make_member
 from tests.factories.opportunities import make_interview, make_listing, make_opportunity
@@ -155,7 +157,7 @@ def test_the_cohort_is_no_page_for_a_candidate(centre_world, alice):
 
 
 # The page's own queries (session, user, "is a coach", the members with their latest event, the kept
-# summaries, the stages, the navigation badge's stamp), and what one fresh ledger costs
+# counts, the applications per stage, the navigation badge's stamp), and what one fresh ledger costs
 # (courtesy.ledger.build_ledger plus reading and storing its summary).
 COHORT_QUERIES, ONE_FRESH_LEDGER = 7, 13
 
@@ -164,6 +166,7 @@ COHORT_QUERIES, ONE_FRESH_LEDGER = 7, 13
 def test_the_cohort_costs_a_bounded_number_of_queries(size, db, django_assert_max_num_queries):
     centre = make_centre()
     coach = make_member(centre, "coach", "coach")
+    references = []
     for n in range(size):
         member = services.add_member(centre, make_user(f"cand{n}"), "candidate")
         services.assign(member, coach)
@@ -171,23 +174,41 @@ def test_the_cohort_costs_a_bounded_number_of_queries(size, db, django_assert_ma
         job = make_opportunity(member.user, stage="interviewing")
         make_listing(job, reference)
         make_event(reference, "call", opportunity=job)
+        references.append(reference)
     client = client_for(coach.user)
-    # Cold (every count stale, a few refreshed; the coach's own badge too, a first view) and warm:
+    # Cold (nobody counted yet, a few counted now; the coach's own badge too, a first view) and warm:
     # the same bounds for 5 and 50.
-    with django_assert_max_num_queries(COHORT_QUERIES + ONE_FRESH_LEDGER * (services.COHORT_REFRESH_PER_VISIT + 1)):
+    with django_assert_max_num_queries(COHORT_QUERIES + ONE_FRESH_LEDGER * (services.COHORT_FIRST_COUNTS_PER_VISIT + 1)):
         page = client.get(reverse("centres:cohort"))
     assert page.status_code == 200
-    for _ in range(size // services.COHORT_REFRESH_PER_VISIT):
+    for _ in range(size // services.COHORT_FIRST_COUNTS_PER_VISIT):
         client.get(reverse("centres:cohort"))
     with django_assert_max_num_queries(COHORT_QUERIES):
         page = client.get(reverse("centres:cohort")).content.decode()
-    assert page.count("not counted yet") == 0 and page.count("Cand") >= size
+    assert page.count("not counted yet") == 0 and page.count("counted on") == 0 and page.count("Cand") >= size
+    # Every candidate writes: the page recounts nobody, it shows the last counts with their day.
+    for reference in references:
+        make_event(reference, "note")
+    with django_assert_max_num_queries(COHORT_QUERIES):
+        page = client.get(reverse("centres:cohort")).content.decode()
+    assert page.count("counted on") == size
 
 
-def test_stale_counts_say_when_they_were_counted(centre_world, monkeypatch):
-    monkeypatch.setattr(services, "COHORT_REFRESH_PER_VISIT", 0)
+def test_stale_counts_say_when_they_were_counted(centre_world, django_assert_max_num_queries):
+    carol = client_for(centre_world["carol"])
+    carol.get(reverse("centres:cohort"))  # Alice's first count
+    make_event(centre_world["dana"], "thanked", opportunity=centre_world["job"])
+    with django_assert_max_num_queries(COHORT_QUERIES):
+        page = carol.get(reverse("centres:cohort")).content.decode()
+    counted_on = LedgerSummary.objects.get(user=centre_world["alices"].user).today
+    assert f'<span class="muted">counted on {date_format(counted_on, "j M")}</span>' in page
+
+
+def test_candidates_beyond_a_visits_first_counts_are_not_counted_yet(centre_world, monkeypatch):
+    monkeypatch.setattr(services, "COHORT_FIRST_COUNTS_PER_VISIT", 0)
     page = client_for(centre_world["carol"]).get(reverse("centres:cohort")).content.decode()
     assert "not counted yet" in page
+    assert not LedgerSummary.objects.filter(user=centre_world["alices"].user, built_version__isnull=False).exists()
 
 
 def test_the_candidate_leaves_and_the_coach_loses_sight(centre_world, alice):

@@ -1,6 +1,7 @@
-"""The kept open debts (and the badge's count, and what the dashboard and the ledger page show:
-holds, hidden and archived counts, calls without warning) equal a fresh build after any sequence
-of writes and clock moves (DESIGN.md: derived data may be cached, never trusted blindly)."""
+"""The kept open debts (and the badge's count, what the dashboard and the ledger page show:
+holds, hidden and archived counts, calls without warning, and the counts per severity a coach's
+cohort page shows) equal a fresh build after any sequence of writes and clock moves (DESIGN.md:
+derived data may be cached, never trusted blindly)."""
 
 import datetime as dt
 
@@ -108,3 +109,6 @@ def assert_kept_equals_fresh(user, now):
     whole = summary.KeptLedger.of(built)
     assert summary.kept_ledger(user, now) == whole  # may build and keep it
     assert summary.kept_ledger(user, now) == whole  # kept, read back
+    stamp = summary.read(user, with_debts=True)
+    assert stamp.fresh(now) and stamp.counts() == summary.severity_counts(fresh)  # a coach's cohort page reads these
+    assert stamp.severity_counts == summary.severity_counts(fresh)  # kept, not counted from the debts

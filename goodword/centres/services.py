@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, Count, F, JSONField, OuterRef, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,10 +30,11 @@ from goodword.courtesy.models import LedgerSummary
 from goodword.lib.vocabulary import LATEST_MOMENT_FIRST, STAGES
 
 NUDGES_SHOWING_PER_COACH = 3  # unanswered nudges from one coach to one candidate, at most
-# Candidates whose kept debts are out of date get a fresh count while the cohort
-# page is built, this many per visit (the worst-stale first): the page's cost stays
-# bounded whatever the cohort's size; the others show their last count and its day.
-COHORT_REFRESH_PER_VISIT = 2
+# Candidates never counted at all (newly assigned) are counted while the cohort page is
+# built, this many per visit, so that a new cohort fills in before the worker comes round
+# while the page's cost stays bounded whatever the cohort's size. Out-of-date counts are
+# the worker's (centres/counting.py); the page shows them with their day.
+COHORT_FIRST_COUNTS_PER_VISIT = 2
 
 
 # --- Centres, members, seats ---------------------------------------------------------------
@@ -263,12 +264,13 @@ def record_access(coach, candidate: Membership, what: str, label: str = "") -> A
 
 
 SEVERITIES = sorted(Severity, reverse=True)
+SEVERITY_LABELS = [severity.label for severity in SEVERITIES]  # worst first
 STAGE_LABELS = dict(STAGES)
 
 
 @dataclass
 class CohortRow:
-    membership: Membership
+    membership: Membership  # with .user's names only (cohort() reads no other column)
     counts: dict[str, int]  # severity label -> open debts
     counted_on: dt.date | None  # the day the counts are for; None: never counted
     fresh: bool
@@ -281,61 +283,80 @@ class CohortRow:
 
     @property
     def worst_first(self) -> tuple:
-        return tuple(-self.counts.get(severity.label, 0) for severity in SEVERITIES)
+        return tuple(-self.counts.get(label, 0) for label in SEVERITY_LABELS)
 
 
 def cohort(coach) -> list[CohortRow]:
     """The coach's candidates, worst off first (most critical debts, then high, …).
 
     A fixed number of queries whatever the cohort's size: the members with their
-    latest event (one query, an index seek each), the kept ledger summaries (one),
-    every application's stage (one), plus at most COHORT_REFRESH_PER_VISIT fresh
-    ledgers for candidates whose kept counts are out of date.
+    latest event (one query, an index seek each), the kept counts (one), the
+    applications per stage (one), plus a fresh ledger for at most
+    COHORT_FIRST_COUNTS_PER_VISIT candidates never counted at all. Out-of-date
+    counts are the worker's to redo (centres/counting.py): the page shows them
+    with the day they were counted.
     """
-    from goodword.opportunities.models import Opportunity
-    from goodword.timeline.models import Event
-
-    latest = (Event.objects.filter(owner=OuterRef("user_id")).order_by(*LATEST_MOMENT_FIRST)
-              .values("occurred_at")[:1])
-    members = list(Membership.objects.candidates_of(coach).select_related("user", "centre")
-                   .annotate(last_logged=Subquery(latest)).order_by("user_id"))
-    user_ids = [member.user_id for member in members]
+    members = _cohort_members(coach.pk)
     now = timezone.now()
-    stamps = {
-        user_id: summary.Stamp(*rest)
-        for user_id, *rest in LedgerSummary.objects.filter(user_id__in=user_ids).values_list(
-            "user_id", "version", "built_version", "valid_until", "open_count", "today", "open_debts")
-    }
-    stale = [member for member in members if not (member.user_id in stamps and stamps[member.user_id].fresh(now))]
-    stale.sort(key=lambda member: (member.user_id in stamps, stamps.get(member.user_id, summary.Stamp(0)).today
-                                   or dt.date.min))
-    refreshed = {}
-    for member in stale[:COHORT_REFRESH_PER_VISIT]:
-        kept = summary.kept_ledger(member.user)
-        refreshed[member.user_id] = (kept.open, kept.today)
-    stage_counts: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
-    for owner_id, stage in Opportunity.objects.for_coach(coach).values_list("owner_id", "stage"):
-        stage_counts[owner_id][stage] += 1
+    counted = {}  # user_id -> (counts, the day they are for, fresh)
+    for user_id, version, built_version, valid_until, today, counts, debts in _cohort_counts(coach.pk):
+        stamp = summary.Stamp(version, built_version, valid_until, today=today, open_debts=debts,
+                              severity_counts=counts)
+        counted[user_id] = (stamp.counts(), today, stamp.fresh(now))
+    for member in [member for member in members if member.user_id not in counted][:COHORT_FIRST_COUNTS_PER_VISIT]:
+        kept = summary.kept_ledger(member.user, now)
+        counted[member.user_id] = (kept.counts(), kept.today, True)
+    stage_counts: dict[int, Counter] = {member.user_id: Counter() for member in members}
+    for owner_id, stage, count in _cohort_stages(coach.pk):
+        stage_counts[owner_id][stage] += count
     rows = []
     for member in members:
-        if member.user_id in refreshed:
-            debts, counted_on = refreshed[member.user_id]
-            severities, fresh = [int(debt.severity) for debt in debts], True
-        elif member.user_id in stamps and stamps[member.user_id].built_version is not None:
-            stamp = stamps[member.user_id]
-            severities, counted_on, fresh = [data[1] for data in stamp.open_debts or ()], stamp.today, stamp.fresh(now)
-        else:
-            severities, counted_on, fresh = [], None, False
-        tally = Counter(severities)
+        counts, counted_on, fresh = counted.get(member.user_id, ({}, None, False))
         rows.append(CohortRow(
             membership=member,
-            counts={severity.label: tally.get(int(severity), 0) for severity in SEVERITIES},
+            counts={label: counts.get(label, 0) for label in SEVERITY_LABELS},
             counted_on=counted_on, fresh=fresh, last_logged=member.last_logged,
             stages=[(label, stage_counts[member.user_id][value]) for value, label in STAGES
                     if stage_counts[member.user_id][value]],
         ))
     rows.sort(key=lambda row: (row.worst_first, row.membership.user.get_full_name().lower()))
     return rows
+
+
+# The cohort's three queries, compiled once per thread (core/prepared.py) and keyed on the coach alone.
+
+@prepared
+def _cohort_members(coach_id: int):
+    """The coach's candidates with what the page shows of them: their names and their latest event."""
+    from goodword.timeline.models import Event
+
+    latest = (Event.objects.filter(owner=OuterRef("user_id")).order_by(*LATEST_MOMENT_FIRST)
+              .values("occurred_at")[:1])
+    return (Membership.objects.candidates_of(coach_id).select_related("user")
+            .only("user_id", "user__first_name", "user__last_name", "user__email", "user__username")
+            .annotate(last_logged=Subquery(latest)).order_by("user_id"))
+
+
+@prepared
+def _cohort_counts(coach_id: int):
+    """The stamp and the counts per severity kept for each of the coach's candidates counted at least once."""
+    # The kept debts themselves are read only from a summary kept before its counts were.
+    legacy_debts = Case(When(severity_counts__isnull=True, then=F("open_debts")), default=None,
+                        output_field=JSONField())
+    return (LedgerSummary.objects.filter(user_id__in=Membership.objects.candidates_of(coach_id).values("user_id"),
+                                         built_version__isnull=False)
+            .annotate(legacy_debts=legacy_debts)
+            .values_list("user_id", "version", "built_version", "valid_until", "today", "severity_counts",
+                         "legacy_debts"))
+
+
+@prepared
+def _cohort_stages(coach_id: int):
+    """(candidate, stage, applications): counted in the database, a row per stage rather than per application."""
+    from goodword.opportunities.models import Opportunity
+
+    return (Opportunity.objects.for_coach(coach_id).values("owner_id", "stage").annotate(count=Count("pk"))
+            .order_by().values_list("owner_id", "stage", "count"))
 
 
 # --- Nudges --------------------------------------------------------------------------------

@@ -39,12 +39,13 @@ def serve(host, port, no_browser, demo, threads):
             click.echo("Loaded the demo sample.")
     if settings.GOODWORD_MODE == "local":
         # Hosted setups run `goodword worker` processes instead.
+        from goodword.centres import counting
         from goodword.outreach.outbox import start_local_worker
         from goodword.reminders.services import run_reminders
         from goodword.transfer.backups import daily_backup
         from goodword.webhooks import critical, delivery
 
-        start_local_worker(periodic=[run_reminders, daily_backup, critical.tick, delivery.purge_old],
+        start_local_worker(periodic=[run_reminders, daily_backup, critical.tick, counting.tick, delivery.purge_old],
                            queues=[delivery.drain])
     application = get_wsgi_application()
     server = waitress.create_server(application, host=host, port=port, threads=threads, ident="goodword",

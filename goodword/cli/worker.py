@@ -17,13 +17,16 @@ Examples:
 @click.option("--once", is_flag=True, help="Send everything due, then exit.")
 @click.option("--poll", default=2.0, show_default=True, type=positive_seconds(0.05, 300), help="Seconds between looks at the outbox.")
 def worker(once, poll):
-    """Send queued messages, daily digests, portal notices and webhooks; safe to run in several processes at once."""
+    """Send queued messages, daily digests, portal notices and webhooks; recount coaches' cohorts.
+
+    Safe to run in several processes at once."""
     from goodword.cli import _django
 
     _django.setup()
     import signal
     import threading
 
+    from goodword.centres import counting
     from goodword.outreach import outbox
     from goodword.reminders.services import run_reminders
     from goodword.core.health import Heartbeat
@@ -40,6 +43,7 @@ def worker(once, poll):
         hooks = delivery.drain()
         if hooks:
             click.echo("Webhooks: " + ", ".join(f"{n} {state}" for state, n in sorted(hooks.items())))
+        counting.tick()  # queues nothing: after the sending
         report = [
             f"{count} {noun}{'' if count == 1 else 's'} {what}"
             for count, noun, what in (
@@ -58,7 +62,8 @@ def worker(once, poll):
     heartbeat = Heartbeat()
     click.echo("Outbox worker running; Ctrl+C to stop.")
     try:
-        outbox.run_worker(stop, poll_seconds=poll, periodic=[run_reminders, critical.tick, delivery.purge_old],
+        outbox.run_worker(stop, poll_seconds=poll,
+                          periodic=[run_reminders, critical.tick, counting.tick, delivery.purge_old],
                           queues=[delivery.drain], heartbeat=heartbeat.beat)
     except KeyboardInterrupt:
         stop.set()

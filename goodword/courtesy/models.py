@@ -190,6 +190,10 @@ class LedgerSummary(models.Model):
     # The rest of what the ledger pages show (summary.KeptLedger): the announcement
     # holds, the hidden and archived counts, the latest calls without warning.
     extras = models.JSONField(default=dict)
+    # summary.severity_counts() of the open debts, so that a coach's cohort page reads four
+    # numbers a candidate rather than decoding every debt to count them. Null: kept before
+    # this column, when the counts come from open_debts instead (Stamp.counts()).
+    severity_counts = models.JSONField(null=True)
 
     def __str__(self):
         return f"ledger summary of user {self.user_id}"

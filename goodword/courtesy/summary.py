@@ -43,12 +43,21 @@ class Stamp:
     today: dt.date | None = None
     open_debts: list | None = None  # as stored (JSON), when read with_debts
     extras: dict | None = None  # as stored (JSON), when read with_debts
+    severity_counts: dict | None = None  # as stored (JSON), when read with_debts
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.built_version == self.version and self.valid_until is not None and now < self.valid_until
 
     def debts(self) -> list[Debt]:
         return [debt_from_json(data) for data in self.open_debts or ()]
+
+    def counts(self) -> dict[str, int]:
+        """Open debts per severity label as kept; a summary kept before they were has them
+        counted from its debts (read those then)."""
+        if self.severity_counts is not None:
+            return self.severity_counts
+        severities = [data[1] for data in self.open_debts or ()]
+        return {severity.label: severities.count(int(severity)) for severity in Severity}
 
     def kept_ledger(self) -> KeptLedger | None:
         """What the ledger pages show, as kept (None when kept by a version that kept no extras)."""
@@ -120,7 +129,7 @@ def _stamp_row(user_id: int):
 
 @prepared
 def _stamp_and_debts_row(user_id: int):
-    return LedgerSummary.objects.filter(pk=user_id).values_list(*_STAMP, "open_debts", "extras")
+    return LedgerSummary.objects.filter(pk=user_id).values_list(*_STAMP, "open_debts", "extras", "severity_counts")
 
 
 def read(user, *, with_debts: bool = False) -> Stamp:
@@ -138,12 +147,14 @@ def store(user, stamp: Stamp, ledger) -> None:
     """Keep the ledger's open debts under `stamp` (read before its facts), unless
     they are kept already or a write has moved the version since."""
     until = valid_until(ledger.facts)
-    kept_whole = stamp.extras is None or "holds" in stamp.extras  # not read, or read and kept by this version
+    # Not read, or read and kept by this version (with the extras and the counts).
+    kept_whole = stamp.extras is None or ("holds" in stamp.extras and stamp.severity_counts is not None)
     if stamp.built_version == stamp.version and stamp.valid_until == until and kept_whole:
         return
     LedgerSummary.objects.filter(pk=user.pk, version=stamp.version).update(
         built_version=stamp.version, valid_until=until, open_count=len(ledger.open), today=ledger.today,
-        open_debts=[debt_as_json(debt) for debt in ledger.open], extras=KeptLedger.of(ledger).as_json())
+        open_debts=[debt_as_json(debt) for debt in ledger.open], extras=KeptLedger.of(ledger).as_json(),
+        severity_counts=severity_counts(ledger.open))
 
 
 def debt_as_json(debt: Debt) -> list:

@@ -1,9 +1,11 @@
 """The centre's parts of pages other apps own (the dashboard, the settings hub),
-each pulled in by one {% include %} line, so those views stay as they are."""
+each pulled in by one {% include %} line, so those views stay as they are; and
+the cohort page's rows."""
 
 from django import template
 
 from goodword.centres import services
+from goodword.centres.rows import cohort_rows as render_cohort_rows
 from goodword.core.prepared import prepared
 
 register = template.Library()
@@ -46,3 +48,9 @@ def _memberships_of(user_id: int):
 @prepared
 def _latest_looks(user_id: int):
     return services.looks_at(user_id)[:LOOKS_SHOWN]
+
+
+@register.simple_tag
+def cohort_rows(rows):
+    """A coach's cohort rows, rendered in Python (goodword/centres/rows.py)."""
+    return render_cohort_rows(rows)
