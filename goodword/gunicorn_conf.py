@@ -30,3 +30,13 @@ preload_app = False
 # A page or an export may take a while on a busy machine; a stuck request is still ended.
 timeout = 60
 graceful_timeout = 30
+
+
+def post_worker_init(worker):
+    """As `goodword serve` does: what the worker has loaded (Django, the apps) lives as long as
+    the process, so keep it out of the cyclic collector's full passes, which otherwise walk it
+    all in the middle of a request."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -115,3 +115,14 @@ def test_the_pipeline_shows_fewer_of_each_closed_stage_than_of_an_open_one(alice
         make_opportunity(alice, company=f"Rejecter {n:02d}", stage="rejected")
     html = alice_client.get(reverse("opportunities:list")).content.decode()
     assert html.count("Applied ") == GROUP_SHOWN and html.count("Rejecter ") == CLOSED_SHOWN < GROUP_SHOWN
+
+
+def test_the_log_forms_menu_is_read_once_when_drawn_and_not_for_a_post(alice, django_assert_num_queries):
+    from goodword.timeline.forms import EventForm
+
+    make_opportunity(alice, company="Globex", role="Analyst")
+    with django_assert_num_queries(0):
+        form = EventForm({"kind": "call"}, user=alice)
+    with django_assert_num_queries(1):
+        html = str(form["opportunity"])
+    assert "Analyst at Globex" in html

@@ -50,9 +50,15 @@ class EventForm(FriendlyForm, forms.Form):
         # instance per option (a long search offers a hundred of them on each reference page);
         # read when the menu is drawn, so that a posted form, which is not drawn unless it
         # has errors, reads none of it.
-        offered = field.queryset
-        field.widget.choices = lambda: [("", field.empty_label), *(
-            (pk, f"{role} at {company}") for pk, role, company in offered.values_list("id", "role", "company"))]
+        offered, menu = field.queryset, []
+
+        def choices():  # drawing iterates twice (the first option decides `required`): read once
+            if not menu:
+                menu.extend([("", field.empty_label), *(
+                    (pk, f"{role} at {company}") for pk, role, company in offered.values_list("id", "role", "company"))])
+            return menu
+
+        field.widget.choices = choices
 
     def clean(self):
         data = super().clean()
