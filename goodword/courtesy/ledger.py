@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import CharField, Exists, F, Func, Min, OuterRef, Subquery
 from django.utils import timezone
 
+from goodword.core.prepared import prepared
 from goodword.courtesy import rules, summary
 from goodword.courtesy.facts import (
     PAIR_KINDS,
@@ -373,12 +374,17 @@ def apply_decisions(debts: list[Debt], decisions: dict[str, Decision], today: dt
     return open_debts, hidden
 
 
+@prepared
+def _decisions(owner_id: int):
+    return DebtDecision.objects.filter(owner_id=owner_id)
+
+
 def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
     worst first then by due date. A fixed number of queries: eight."""
     facts = fetch_facts(user, now)
     debts = rules.run_rules(facts)
-    decisions = {row.key: row.as_plain() for row in DebtDecision.objects.filter(owner=user)}
+    decisions = {row.key: row.as_plain() for row in _decisions(user.pk)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
     holds = [
         Hold(opp.id, opp.label, opp.company, tuple(ref.name for ref in refs), opp.announced_on, opp.stage)
