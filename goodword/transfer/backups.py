@@ -75,7 +75,8 @@ def _json_backup(folder: Path) -> Path:
 
     from goodword.transfer.document import export_document
 
-    accounts = [export_document(user) for user in get_user_model().objects.order_by("pk")]
+    # The instance's copy, for moving accounts: confidential letters too, which a person's own download leaves out.
+    accounts = [export_document(user, confidential_letters=True) for user in get_user_model().objects.order_by("pk")]
     target = _new_path(folder, ".json")
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
