@@ -213,3 +213,39 @@ def test_the_postgresql_backup_carries_every_letter_with_its_pdf(run, alice, wit
     fresh = make_user("kim")
     doc.import_document(fresh, mine)
     assert pdfs_of(fresh) == pdfs_of(alice)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backup and restore")
+def test_a_sqlite_backup_keeps_the_letters_pdfs_and_a_restore_puts_them_back(tmp_path, transactional_db, settings):
+    import time
+
+    from click.testing import CliRunner
+
+    from goodword.cli import main
+    from goodword.transfer import backups
+
+    user = make_user("alice")
+    settings.GOODWORD_CLI_USER = "alice"
+    listing = make_listing(make_opportunity(user), make_reference(user, name="Dana Whitfield"))
+    letter = store_letter(listing, letter_pdf("Dana recommends Alice"), confidential=True, reusable=False)
+    pdf = letter.file.open("rb").read()
+    letter.file.close()
+    assert CliRunner().invoke(main, ["backup", str(tmp_path)]).exit_code == 0
+    (backup,) = backups.backups_in(tmp_path)
+    kept = backups.letters_of(backup) / Path(letter.file.name).relative_to("letters")
+    assert kept.read_bytes() == pdf and oct(kept.stat().st_mode & 0o777) == "0o600"
+
+    letter.file.delete(save=False)  # lost since the backup, with its row
+    Letter.objects.all().delete()
+    result = CliRunner().invoke(main, ["restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    connection.close()
+    restored = Letter.objects.get()
+    with restored.file.open("rb") as handle:
+        assert handle.read() == pdf
+
+    for _ in range(2):
+        time.sleep(1.05)  # backups are named by the second
+        assert CliRunner().invoke(main, ["backup", str(tmp_path), "--keep", "1"]).exit_code == 0
+    (newest,) = backups.backups_in(tmp_path)
+    assert {path.name for path in tmp_path.iterdir()} == {newest.name, backups.letters_of(newest).name}

@@ -174,8 +174,9 @@ def backup(folder, keep):
     """Back up the database while Goodword runs.
 
     SQLite: a consistent copy (SQLite's online backup API) checked with
-    PRAGMA integrity_check. PostgreSQL: the JSON export of every account
-    (back up the whole server with pg_dump).
+    PRAGMA integrity_check, and the letters' PDFs in a folder next to it.
+    PostgreSQL: the JSON export of every account, letters included (back up
+    the whole server with pg_dump).
     """
     common.boot(ask_profile=False)
     from goodword.transfer.backups import back_up
@@ -195,7 +196,8 @@ def restore(file, yes):
     """Replace the database by a backup made with `goodword backup` (SQLite).
 
     The backup must pass PRAGMA integrity_check; the current database is
-    saved next to itself first.
+    saved next to itself first. Letter files kept with the backup that are
+    missing from the media folder are put back.
     """
     from pathlib import Path
 
