@@ -414,7 +414,8 @@ def _ids_in(spec, record, name: str, shape: str, references: dict[int, int]):
         return [references[item] for item in value]
     if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
         raise DocumentError(f"{where} should be an object of texts keyed by references' ids.")
-    missing = [key for key in value if not (key.isascii() and key.isdigit() and int(key) in references)]
+    missing = [key for key in value
+               if not (isinstance(key, str) and key.isascii() and key.isdigit() and int(key) in references)]
     if missing:
         raise DocumentError(f"{where} names references {missing[0]!r}, which the file does not have.")
     return {str(references[int(key)]): text for key, text in value.items()}
