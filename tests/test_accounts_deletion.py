@@ -13,6 +13,7 @@ from goodword.references.models import Reference
 from goodword.reminders import services as reminder_services
 from tests.factories.hosted import PASSWORD, hosted, make_account  # noqa: F401
 from tests.factories.outreach import make_smtp_settings
+from tests.factories.sheets import make_letter
 
 
 def row_counts() -> dict[str, int]:
@@ -20,7 +21,8 @@ def row_counts() -> dict[str, int]:
 
 
 def a_full_account(settings, email):
-    """An account with rows in as many tables as its pages can make: the demo, links, tokens, 2FA, a session."""
+    """An account with rows in as many tables as its pages can make: the demo, links, tokens, 2FA, letters
+    (rows and files), a session."""
     user = make_account(email)
     load_demo(user)
     settings.GOODWORD_MODE = "local"  # a loopback SMTP server is refused in hosted mode
@@ -28,6 +30,8 @@ def a_full_account(settings, email):
     settings.GOODWORD_MODE = "hosted"
     listing = Listing.objects.for_user(user).first()
     portal_services.issue_link(listing, None)
+    make_letter(listing)
+    make_letter(listing, confidential=True)
     reminder_services.issue_feed_token(user)
     issue_login_token(user)
     Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"})
@@ -36,13 +40,20 @@ def a_full_account(settings, email):
     return user, client
 
 
-def test_deleting_an_account_removes_exactly_its_rows_and_no_one_elses(hosted):
+def letter_files(user) -> set[str]:
+    from goodword.sheets.models import Letter
+
+    return {letter.file.name for letter in Letter.objects.filter(owner=user)}
+
+
+def test_deleting_an_account_removes_exactly_its_rows_and_no_one_elses(hosted, django_capture_on_commit_callbacks):
     alice, alice_browser = a_full_account(hosted, "alice@example.org")
     bob, bob_browser = a_full_account(hosted, "bob@example.org")
     create_invitation("carol@example.org", invited_by=alice)
     for browser in (alice_browser, bob_browser):
         browser.get("/")  # the dashboard keeps a derived summary row per account
     bob_references = set(Reference.objects.for_user(bob).values_list("pk", flat=True))
+    alice_files, bob_files = letter_files(alice), letter_files(bob)
     before = row_counts()
 
     # The password is asked again before the page opens.
@@ -55,7 +66,8 @@ def test_deleting_an_account_removes_exactly_its_rows_and_no_one_elses(hosted):
     assert refused.status_code == 400 and "nothing was deleted" in refused.content.decode()
     assert row_counts() == before
 
-    response = alice_browser.post("/accounts/account/delete/", {"email": " Alice@Example.org "})
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the rows are gone for good
+        response = alice_browser.post("/accounts/account/delete/", {"email": " Alice@Example.org "})
     assert response.status_code == 200 and "Your account is deleted" in response.content.decode()
     after = row_counts()
 
@@ -69,6 +81,12 @@ def test_deleting_an_account_removes_exactly_its_rows_and_no_one_elses(hosted):
     # The invitation alice sent is the instance's; it stays valid without her.
     assert after["accounts.Invitation"] == before["accounts.Invitation"] == 1
     assert set(Reference.objects.for_user(bob).values_list("pk", flat=True)) == bob_references
+    # Her letters' files are gone from the storage, and bob's are all there.
+    from django.core.files.storage import default_storage
+
+    assert len(alice_files) == len(bob_files) == 2
+    assert not any(default_storage.exists(name) for name in alice_files)
+    assert all(default_storage.exists(name) for name in bob_files)
 
     # Her browser is signed out; bob's is not.
     assert alice_browser.get("/accounts/account/").status_code == 302

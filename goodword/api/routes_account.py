@@ -3,7 +3,6 @@ account (transfer/document.py), as the profile page, Settings → Export and `go
 
 from typing import Any
 
-from django.db import transaction
 from ninja import Body, Query, Router, Schema
 from pydantic import Field
 
@@ -71,23 +70,13 @@ def export(request):
     return export_document(user_of(request))
 
 
-class _DryRun(Exception):
-    pass
-
-
 @router.post("/import", response=responses({200: ImportOut}))
 def import_json(request, params: Query[ImportParams],
                 document: dict[str, Any] = Body(..., description=f"A “{FORMAT}” document, as GET /export gives.")):
     """Restore an export into your account in one transaction. Rows already there are reused, so
     importing the same document again creates nothing (no Idempotency-Key needed)."""
-    summary = None
     try:
-        with transaction.atomic():
-            summary = import_document(user_of(request), document)
-            if params.dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+        summary = import_document(user_of(request), document, dry_run=params.dry_run)
     except DocumentError as problem:
         raise Problem(422, f"{problem} Nothing was imported.", errors=[{"field": "body", "message": str(problem)}]) \
             from None

@@ -9,18 +9,24 @@ import click
 from goodword.cli import common
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# A Goodword export carries its letters' PDFs (each under 5 MB, a third more in base64).
+MAX_DOCUMENT_BYTES = 250 * 1024 * 1024
 PROGRESS_FROM_BYTES = 200_000  # about 500 cards; a bar on shorter files is only noise
 
 
-def _read(path: str) -> bytes:
+def _read(path: str, fmt: str | None) -> bytes:
     import os
 
     try:
         size = os.path.getsize(path)
-        if size > MAX_IMPORT_BYTES:
-            raise click.ClickException(f"{path} is {size // 1_000_000} MB; Goodword imports files up to "
-                                       f"{MAX_IMPORT_BYTES // 1_000_000} MB.")
         with open(path, "rb") as handle:
+            document = fmt == "goodword" or (fmt is None and handle.read(4096).lstrip().startswith(b"{"))
+            limit = MAX_DOCUMENT_BYTES if document else MAX_IMPORT_BYTES
+            if size > limit:
+                raise click.ClickException(f"{path} is {size // 1_000_000} MB; Goodword imports "
+                                           f"{'its own exports' if document else 'files'} up to "
+                                           f"{limit // 1_000_000} MB.")
+            handle.seek(0)
             return handle.read()
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"Cannot read {path!r}: {getattr(exc, 'strerror', None) or exc}.") from None
@@ -54,7 +60,7 @@ def import_(file, fmt, dry_run, yes, as_json, columns):
     emails and phones added, and what you typed is never overwritten.
     """
     mapping = _mapping(columns)
-    data = _read(file)
+    data = _read(file, fmt)
     if mapping is not None and fmt in (None, "linkedin"):
         fmt = "csv"
     if fmt is None:
@@ -135,8 +141,6 @@ def _show_preview(plan, fmt) -> None:
 def _import_document(user, data, dry_run, as_json):
     import json
 
-    from django.db import transaction
-
     from goodword.transfer.document import DocumentError, import_document
 
     try:
@@ -144,16 +148,8 @@ def _import_document(user, data, dry_run, as_json):
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise click.ClickException(f"This is not a JSON file ({exc}).") from None
 
-    class DryRun(Exception):
-        pass
-
     try:
-        with transaction.atomic():
-            summary = import_document(user, document)
-            if dry_run:
-                raise DryRun
-    except DryRun:
-        pass
+        summary = import_document(user, document, dry_run=dry_run)
     except DocumentError as exc:
         raise click.ClickException(f"{exc} Nothing was imported.") from None
     if as_json:
@@ -178,8 +174,9 @@ def backup(folder, keep):
     """Back up the database while Goodword runs.
 
     SQLite: a consistent copy (SQLite's online backup API) checked with
-    PRAGMA integrity_check. PostgreSQL: the JSON export of every account
-    (back up the whole server with pg_dump).
+    PRAGMA integrity_check, and the letters' PDFs in a folder next to it.
+    PostgreSQL: the JSON export of every account, letters included (back up
+    the whole server with pg_dump).
     """
     common.boot(ask_profile=False)
     from goodword.transfer.backups import back_up
@@ -199,7 +196,8 @@ def restore(file, yes):
     """Replace the database by a backup made with `goodword backup` (SQLite).
 
     The backup must pass PRAGMA integrity_check; the current database is
-    saved next to itself first.
+    saved next to itself first. Letter files kept with the backup that are
+    missing from the media folder are put back.
     """
     from pathlib import Path
 

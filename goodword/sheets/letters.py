@@ -122,19 +122,30 @@ def read_upload(upload) -> bytes:
     return upload.read(MAX_BYTES + 1)
 
 
+def write_file(letter: Letter, data: bytes) -> bytes:
+    """Check and clean `data`, then write it to storage as the (unsaved) letter's file, with its size
+    and pages; returns the bytes written. Uploads and restored exports (goodword/transfer/files.py) both
+    come through here, so a file lands in its owner's folder under a random name only after the same
+    checks. ValidationError leaves nothing written; once it returns, the caller owns the file and
+    deletes it if the row is not saved."""
+    cleaned, pages = clean_pdf(data)
+    letter.size, letter.pages = len(cleaned), pages
+    letter.file.save("letter.pdf", ContentFile(cleaned), save=False)
+    return cleaned
+
+
 def store_letter(listing, data: bytes, *, confidential: bool, reusable: bool,
                  now: dt.datetime | None = None) -> Letter:
     """Check, clean and store a reference's letter for a listing; it settles the
     listing's letter debts (a "letter_sent" event). Nothing is kept when it is refused."""
     from goodword.sheets.services import notify
 
-    cleaned, pages = clean_pdf(data)
     now = now or timezone.now()
     opportunity, reference = listing.opportunity, listing.reference
     owner = opportunity.owner
-    letter = Letter(owner=owner, reference=reference, opportunity=opportunity, size=len(cleaned), pages=pages,
-                    confidential=confidential, reusable=reusable, uploaded_at=now)
-    letter.file.save("letter.pdf", ContentFile(cleaned), save=False)
+    letter = Letter(owner=owner, reference=reference, opportunity=opportunity, confidential=confidential,
+                    reusable=reusable, uploaded_at=now)
+    write_file(letter, data)
     try:
         with transaction.atomic():
             letter.save()

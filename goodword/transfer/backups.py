@@ -3,8 +3,9 @@
 SQLite: a consistent copy through SQLite's online backup API, made while the
 app runs (goodword.core.upgrades.copy_sqlite, the same copy as before a
 migration), verified with PRAGMA integrity_check, named by time, the newest N
-kept. PostgreSQL: the JSON export of every account, one file; the whole
-server is pg_dump's job.
+kept, with the letters' PDFs copied into a folder next to it (the database
+names them; the media folder holds them). PostgreSQL: the JSON export of every
+account, letters included, one file; the whole server is pg_dump's job.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -20,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 
 from goodword.core import upgrades
-from goodword.lib.private_files import PRIVATE_FILE, make_private_folder
+from goodword.lib.private_files import PRIVATE_FILE, PRIVATE_FOLDER, make_private_folder, tighten
 
 KEEP_DEFAULT = 7
 PREFIX = "goodword-backup-"
@@ -63,11 +65,46 @@ def back_up(folder: Path | None = None, keep: int = KEEP_DEFAULT) -> Path:
             target = upgrades.copy_sqlite(source, _new_path(folder, ".sqlite3"))
         finally:
             source.close()
+        _copy_letters(target)
     else:
         target = _json_backup(folder)
     for old in backups_in(folder)[:-keep]:
         old.unlink(missing_ok=True)
+        shutil.rmtree(letters_of(old), ignore_errors=True)
     return target
+
+
+def letters_of(backup: Path) -> Path:
+    """The folder of a SQLite backup's letter files, named after it."""
+    return backup.with_name(backup.name.removesuffix(".sqlite3") + ".letters")
+
+
+def _letters_folder() -> Path | None:
+    """Where the letters' files are, when they are files on this machine (not, say, in object storage)."""
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    if not isinstance(default_storage, FileSystemStorage):
+        return None
+    return Path(default_storage.location) / "letters"
+
+
+def _copy_letters(backup: Path) -> None:
+    """Copied after the database, so that every letter its copy names is there (a file is written before
+    its row); only a letter deleted in between can be missing. Letter files are written once under a
+    random name and never changed, so a plain copy is a consistent one."""
+    source = _letters_folder()
+    if source is None or not source.is_dir():
+        return
+    target = letters_of(backup)
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        copy = target / path.relative_to(source)
+        make_private_folder(copy.parent)
+        shutil.copyfile(path, copy)
+        tighten(copy, PRIVATE_FILE)
+    if target.is_dir():
+        tighten(target, PRIVATE_FOLDER)
 
 
 def _json_backup(folder: Path) -> Path:
@@ -75,7 +112,8 @@ def _json_backup(folder: Path) -> Path:
 
     from goodword.transfer.document import export_document
 
-    accounts = [export_document(user) for user in get_user_model().objects.order_by("pk")]
+    # The instance's copy, for moving accounts: confidential letters too, which a person's own download leaves out.
+    accounts = [export_document(user, confidential_letters=True) for user in get_user_model().objects.order_by("pk")]
     target = _new_path(folder, ".json")
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -121,3 +159,18 @@ def restore_sqlite(backup: Path) -> None:
         source.backup(connection.connection)
     finally:
         source.close()
+    _put_back_letters(backup)
+
+
+def _put_back_letters(backup: Path) -> None:
+    """The backup's letter files go back where the restored database expects them. Files already there
+    are kept as they are (the same name is the same letter), and so are letters the backup does not have:
+    the database saved before the restore may still name them."""
+    saved, target = letters_of(backup), _letters_folder()
+    if target is None or not saved.is_dir():
+        return
+    for path in sorted(saved.rglob("*")):
+        destination = target / path.relative_to(saved)
+        if path.is_file() and not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)

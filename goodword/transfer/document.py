@@ -22,8 +22,10 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from goodword import __version__
+from goodword.transfer import files
 
-SCHEMA_VERSION = 1
+# 2: sheets and letters (an older Goodword would refuse these lists). Version 1 documents are still read.
+SCHEMA_VERSION = 2
 FORMAT = "goodword-export"
 
 
@@ -37,6 +39,11 @@ class Exported:
     # When merging into a non-empty account, a row with the same values of these fields is the same row
     # (the account's version is kept); without them, only a row identical in every field is.
     same_as: tuple[str, ...] = ()
+    # JSON fields that hold reference ids, as a "list" of ids or as the "keys" of an object: the document
+    # holds references' document ids there, as in every relation.
+    reference_ids: tuple[tuple[str, str], ...] = ()
+    # A FileField whose bytes travel in the document as base64 under "content" (goodword/transfer/files.py).
+    file: str = ""
 
 
 EXPORTED = (
@@ -49,6 +56,10 @@ EXPORTED = (
     Exported("stage_changes", "opportunities.StageChange", "opportunity__owner"),
     Exported("interviews", "opportunities.Interview", "opportunity__owner"),
     Exported("listings", "opportunities.Listing", "opportunity__owner", same_as=("opportunity", "reference")),
+    # A letter's moment and PDF are part of what makes it the same letter (files.fingerprint).
+    Exported("letters", "sheets.Letter", "owner", file="file", same_as=("reference", "opportunity", "uploaded_at")),
+    Exported("sheets", "sheets.Sheet", "opportunity__owner", same_as=("opportunity",),
+             reference_ids=(("chosen", "list"), ("insisted", "list"), ("notes", "keys"))),
     Exported("events", "timeline.Event", "owner"),
     # The key is made of database ids: rebuilt from rule, reference and opportunity on import.
     Exported("debt_decisions", "courtesy.DebtDecision", "owner", leave_out=("key",),
@@ -79,9 +90,6 @@ NOT_EXPORTED = {
     "api.AccessToken": "an API secret: make new personal access tokens after a restore",
     "api.IdempotentRequest": "answers kept a day so that a retried API request is not done twice, machinery",
     "api.RateWindow": "per-token request counts of the current minute, machinery of the rate limit",
-    # Known gaps (docs/export.md): both hold more than rows of text.
-    "sheets.Sheet": "its choices name references by database id; after a restore the sheet follows the slate",
-    "sheets.Letter": "an uploaded PDF in the media folder, not in the document; the letter's events are exported",
     # A centre's records (docs/centres.md) belong to the centre's arrangement, not to one person's search:
     # importing them elsewhere would grant access the other instance never gave.
     "centres.Membership": "access granted by a centre on this instance; the centre's admins grant it again",
@@ -103,7 +111,7 @@ def _owner_field(spec: Exported) -> str:
 def _fields(spec: Exported):
     model = model_of(spec)
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.name in spec.leave_out:
+        if field.primary_key or field.name in spec.leave_out or field.name == spec.file:
             continue
         if spec.owner == field.name:
             continue
@@ -131,8 +139,27 @@ def rows_of(user, spec: Exported):
     return model_of(spec).objects.filter(**{spec.owner: user}).order_by("pk")
 
 
-def export_document(user) -> dict:
-    """The whole account as one JSON-ready dict."""
+def _ids_out(value, shape: str, places: dict[int, int]):
+    """Reference database ids inside a JSON field, as document ids. An id whose reference is gone is
+    dropped: the sheet ignores it too (goodword/sheets/content.py)."""
+    if shape == "list":
+        return [places[pk] for pk in (value or []) if type(pk) is int and pk in places]
+    return {str(places[int(key)]): text for key, text in (value or {}).items()
+            if str(key).isascii() and str(key).isdigit() and int(key) in places}
+
+
+def _exported_rows(user, spec: Exported, confidential_letters: bool):
+    rows = rows_of(user, spec)
+    if spec.model == "sheets.Letter" and not confidential_letters:
+        # The reference wrote it to be sent, not read: Goodword never shows it to the candidate
+        # (sheets/views.py own_letter), so their download does not either. Instance backups carry it.
+        rows = rows.filter(confidential=False)
+    return rows
+
+
+def export_document(user, *, confidential_letters: bool = False) -> dict:
+    """The whole account as one JSON-ready dict. Confidential letters are left out unless asked for
+    (`goodword backup`, the instance's copy of every account)."""
     places: dict[str, dict[int, int]] = {}
     document = {
         "format": FORMAT, "schema_version": SCHEMA_VERSION, "goodword_version": __version__,
@@ -142,18 +169,27 @@ def export_document(user) -> dict:
     }
     for spec in EXPORTED:
         fields = list(_fields(spec))
+        shapes = dict(spec.reference_ids)
         records = []
         places[spec.key] = {}
-        for place, row in enumerate(rows_of(user, spec), start=1):
-            places[spec.key][row.pk] = place
-            record = {"id": place}
+        for row in _exported_rows(user, spec, confidential_letters):
+            record = {"id": len(records) + 1}
             for field in fields:
                 if field.is_relation:
                     raw = getattr(row, field.attname)
                     key = _target_key(field)
                     record[field.name] = places[key].get(raw) if key and raw is not None else None
+                elif field.name in shapes:
+                    record[field.name] = _ids_out(getattr(row, field.attname), shapes[field.name],
+                                                  places["references"])
                 else:
                     record[field.name] = _value(field, getattr(row, field.attname))
+            if spec.file:
+                data = files.read(getattr(row, spec.file))
+                if data is None:
+                    continue  # nothing to restore it from; files.read logged it
+                record[files.CONTENT] = files.encode(data)
+            places[spec.key][row.pk] = record["id"]
             records.append(record)
         document[spec.key] = (records[0] if records else None) if spec.single else records
     return document
@@ -194,6 +230,7 @@ def _python(field, value):
 def _comparable(spec, fields, row, places_back) -> tuple:
     """A row's content in document terms (relations as document ids), to recognise a row already there."""
     parts = []
+    shapes = dict(spec.reference_ids)
     for field in fields:
         if spec.same_as and field.name not in spec.same_as:
             continue
@@ -203,6 +240,8 @@ def _comparable(spec, fields, row, places_back) -> tuple:
         if field.is_relation:
             key = _target_key(field)
             parts.append(places_back.get(key, {}).get(raw) if key else None)
+        elif field.name in shapes:
+            parts.append(repr(_ids_out(raw, shapes[field.name], places_back.get("references", {}))))
         else:
             value = _value(field, raw)
             parts.append(" ".join(value.casefold().split()) if spec.same_as and isinstance(value, str) else repr(value))
@@ -215,53 +254,113 @@ class ImportSummary:
     already_there: dict
 
 
-def import_document(user, document: dict) -> ImportSummary:
+class _Rehearsal(Exception):
+    def __init__(self, summary):
+        self.summary = summary
+
+
+def import_document(user, document: dict, *, dry_run: bool = False) -> ImportSummary:
     """Restore `document` into `user`'s account in one transaction; rows already present
-    (same content) are reused, not duplicated, so importing twice changes nothing."""
+    (same content) are reused, not duplicated, so importing twice changes nothing.
+
+    The import owns its transaction because letters' files are not rows: when it rolls back (a refused
+    document, an error, or `dry_run`) it removes the files it wrote. Call it outside a transaction of
+    your own that could roll back after it returns: that would leave the files it wrote behind."""
     check_document(document)
+    written = files.WrittenFiles()
+    try:
+        with transaction.atomic():
+            summary = _import(user, document, written)
+            if dry_run:
+                raise _Rehearsal(summary)
+    except _Rehearsal as rehearsal:
+        written.remove_all()
+        return rehearsal.summary
+    except BaseException:
+        written.remove_all()
+        raise
+    return summary
+
+
+def _import(user, document: dict, written: files.WrittenFiles) -> ImportSummary:
     created: dict[str, int] = {}
     reused: dict[str, int] = {}
-    with transaction.atomic():
-        ids: dict[str, dict[int, int]] = {}  # document id -> database id, per list
-        for spec in EXPORTED:
-            model = model_of(spec)
-            fields = list(_fields(spec))
-            records = document.get(spec.key)
-            records = ([records] if records else []) if spec.single else (records or [])
-            ids[spec.key] = {}
-            existing = list(rows_of(user, spec))
-            back = {key: {db: doc for doc, db in mapping.items()} for key, mapping in ids.items()}
-            known = {_comparable(spec, fields, row, back): row.pk for row in existing}
-            created[spec.key] = reused[spec.key] = 0
-            for record in records:
-                if not isinstance(record, dict) or type(record.get("id")) is not int:
-                    raise DocumentError(f"An entry of “{spec.key}” is not an object with a whole-number id.")
-                if spec.single and existing:
-                    reused[spec.key] += 1  # the account's own settings win over the file's
-                    continue
-                row = _build(user, spec, model, fields, record, ids)
-                signature = _comparable(spec, fields, row, back)
-                if signature in known:
-                    ids[spec.key][record.get("id")] = known[signature]
+    ids: dict[str, dict[int, int]] = {}  # document id -> database id, per list
+    for spec in EXPORTED:
+        model = model_of(spec)
+        fields = list(_fields(spec))
+        records = document.get(spec.key)
+        records = ([records] if records else []) if spec.single else (records or [])
+        ids[spec.key] = {}
+        existing = list(rows_of(user, spec))
+        back = {key: {db: doc for doc, db in mapping.items()} for key, mapping in ids.items()}
+        # Only when there is something to compare: for letters, it reads every PDF of the account.
+        known = {_comparable(spec, fields, row, back) + _content(spec, row): row.pk
+                 for row in existing} if records else {}
+        created[spec.key] = reused[spec.key] = 0
+        for record in records:
+            if not isinstance(record, dict) or type(record.get("id")) is not int:
+                raise DocumentError(f"An entry of “{spec.key}” is not an object with a whole-number id.")
+            where = f"{spec.key} {record.get('id')}"
+            if spec.single and existing:
+                reused[spec.key] += 1  # the account's own settings win over the file's
+                continue
+            row = _build(user, spec, model, fields, record, ids)
+            data = _payload(spec, record, where)
+            signature = _comparable(spec, fields, row, back) + _fingerprint(spec, data)
+            if signature in known:
+                ids[spec.key][record.get("id")] = known[signature]
+                reused[spec.key] += 1
+                continue
+            excluded = [f.name for f in model._meta.fields if f.is_relation] + list(spec.leave_out) + [spec.file]
+            try:
+                row.full_clean(exclude=excluded)
+            except ValidationError as exc:
+                problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+                raise DocumentError(f"{where}: {problems}") from None
+            if spec.file:
+                try:
+                    cleaned = written.write(row, data)
+                except files.PayloadError as exc:
+                    raise DocumentError(f"{where}: {exc}") from None
+                # Cleaned again on the way in, it may now be a letter the account already has.
+                again = signature[:-1] + _fingerprint(spec, cleaned)
+                if again in known:
+                    written.discard(row)
+                    ids[spec.key][record.get("id")] = known[again]
                     reused[spec.key] += 1
                     continue
-                try:
-                    row.full_clean(exclude=[f.name for f in model._meta.fields if f.is_relation] + list(spec.leave_out))
-                except ValidationError as exc:
-                    problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-                    raise DocumentError(f"{spec.key} {record.get('id')}: {problems}") from None
-                try:
-                    with transaction.atomic():
-                        row.save()
-                        _restore_timestamps(model, fields, row, record)
-                except (DatabaseError, ValueError) as exc:
-                    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                    raise DocumentError(f"{spec.key} {record.get('id')}: the database refused it ({reason}).") from None
-                ids[spec.key][record.get("id")] = row.pk
-                known[signature] = row.pk
-                back.setdefault(spec.key, {})[row.pk] = record.get("id")
-                created[spec.key] += 1
+            try:
+                with transaction.atomic():
+                    row.save()
+                    _restore_timestamps(model, fields, row, record)
+            except (DatabaseError, ValueError) as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise DocumentError(f"{where}: the database refused it ({reason}).") from None
+            ids[spec.key][record.get("id")] = row.pk
+            known[signature] = row.pk
+            if spec.file:
+                known[again] = row.pk
+            back.setdefault(spec.key, {})[row.pk] = record.get("id")
+            created[spec.key] += 1
     return ImportSummary(created, reused)
+
+
+def _payload(spec, record, where) -> bytes | None:
+    if not spec.file:
+        return None
+    try:
+        return files.decode(record)
+    except files.PayloadError as exc:
+        raise DocumentError(f"{where}: {exc}") from None
+
+
+def _fingerprint(spec, data: bytes | None) -> tuple:
+    return (files.fingerprint(data),) if spec.file else ()
+
+
+def _content(spec, row) -> tuple:
+    return _fingerprint(spec, files.read(getattr(row, spec.file))) if spec.file else ()
 
 
 def _build(user, spec, model, fields, record, ids):
@@ -269,6 +368,7 @@ def _build(user, spec, model, fields, record, ids):
     owner_field = _owner_field(spec)
     if "__" not in spec.owner:
         setattr(row, owner_field, user)
+    shapes = dict(spec.reference_ids)
     for field in fields:
         value = record.get(field.name)
         if field.is_relation:
@@ -280,6 +380,8 @@ def _build(user, spec, model, fields, record, ids):
                 raise DocumentError(f"{spec.key} {record.get('id')}: {field.name} points to {key} {value}, "
                                     "which the file does not have.")
             setattr(row, field.attname, ids[key][value])
+        elif field.name in shapes:
+            setattr(row, field.attname, _ids_in(spec, record, field.name, shapes[field.name], ids["references"]))
         elif field.name in record:
             try:
                 setattr(row, field.attname, _python(field, value))
@@ -294,6 +396,29 @@ def _build(user, spec, model, fields, record, ids):
 
         row.key = debt_key(row.rule, row.reference_id, row.opportunity_id)
     return row
+
+
+def _ids_in(spec, record, name: str, shape: str, references: dict[int, int]):
+    """Document ids inside a JSON field, as this database's reference ids; one the file does not have
+    refuses the document, as a relation pointing nowhere does."""
+    where = f"{spec.key} {record.get('id')}: {name}"
+    value = record.get(name)
+    if value is None:
+        return [] if shape == "list" else {}
+    if shape == "list":
+        if not isinstance(value, list):
+            raise DocumentError(f"{where} should be a list of references' ids.")
+        missing = [item for item in value if type(item) is not int or item not in references]
+        if missing:
+            raise DocumentError(f"{where} names references {missing[0]!r}, which the file does not have.")
+        return [references[item] for item in value]
+    if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+        raise DocumentError(f"{where} should be an object of texts keyed by references' ids.")
+    missing = [key for key in value
+               if not (isinstance(key, str) and key.isascii() and key.isdigit() and int(key) in references)]
+    if missing:
+        raise DocumentError(f"{where} names references {missing[0]!r}, which the file does not have.")
+    return {str(references[int(key)]): text for key, text in value.items()}
 
 
 def _restore_timestamps(model, fields, row, record):
@@ -321,7 +446,12 @@ def owned_models() -> list[str]:
 SCHEMA_PATH = __import__("pathlib").Path(__file__).parent / "schema" / "goodword-export.schema.json"
 
 
-def _field_schema(field) -> dict:
+def _field_schema(field, shape: str = "") -> dict:
+    if shape == "list":
+        return {"type": "array", "items": {"type": "integer", "minimum": 1}}
+    if shape == "keys":
+        return {"type": "object", "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+                "additionalProperties": {"type": "string"}}
     if field.is_relation:
         kind = {"type": "integer", "minimum": 1}
     elif isinstance(field, models.BooleanField):
@@ -348,15 +478,21 @@ def schema() -> dict:
     definitions = {}
     for spec in EXPORTED:
         fields = list(_fields(spec))
+        shapes = dict(spec.reference_ids)
+        properties = {"id": {"type": "integer", "minimum": 1}}
+        properties |= {f.name: _field_schema(f, shapes.get(f.name, "")) for f in fields}
+        if spec.file:
+            properties[files.CONTENT] = {"type": "string", "contentEncoding": "base64",
+                                         "contentMediaType": "application/pdf"}
         definitions[spec.key] = {
             "type": "object",
-            "required": ["id", *(f.name for f in fields)],
+            "required": list(properties),
             "additionalProperties": False,
-            "properties": {"id": {"type": "integer", "minimum": 1}} | {f.name: _field_schema(f) for f in fields},
+            "properties": properties,
         }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://goodword.example/schema/goodword-export-1.json",
+        "$id": f"https://goodword.example/schema/goodword-export-{SCHEMA_VERSION}.json",
         "title": "Goodword export",
         "type": "object",
         "required": ["format", "schema_version", "goodword_version", "exported_at", "account",
