@@ -1,8 +1,8 @@
 """Scaled out: two gunicorn processes and two `goodword worker` processes on one PostgreSQL database.
 
 Nothing one process holds may disagree with another: a session made on one
-works on the other, the portal throttle counts misses made on both, and the
-outbox sends each message once whichever worker claims it. The test makes
+works on the other, the portal throttle and the sign-in limits count misses
+made on both, and the outbox sends each message once whichever worker claims it. The test makes
 (and drops) a database of its own, and talks to the servers as the reverse
 proxy would: from 127.0.0.1 (the trusted proxy), with X-Forwarded-For and
 X-Forwarded-Proto: https.
@@ -143,7 +143,7 @@ def stop(processes):
             process.kill()
 
 
-def test_two_app_processes_and_two_workers_share_sessions_throttles_and_the_outbox(tmp_path, database):
+def test_two_app_processes_and_two_workers_share_sessions_throttles_limits_and_the_outbox(tmp_path, database):
     with SmtpSink() as sink:
         env = hosted_env(tmp_path, database, sink.port)
         migrated = subprocess.run([str(BIN / "goodword"), "migrate"], env=env, cwd=ROOT, capture_output=True,
@@ -188,6 +188,23 @@ def test_two_app_processes_and_two_workers_share_sessions_throttles_and_the_outb
             assert request(a, "GET", f"/r/{token}/", client=guesser)[0] == 429
             assert request(b, "GET", f"/r/{token}/", client=guesser)[0] == 429
             assert request(b, "GET", f"/r/{token}/", client=neighbour)[0] == 200
+
+            # Wrong passwords for one account, alternating between the processes from five addresses:
+            # the account's limit (5 in 5 minutes) counts them all, so the right one is refused too.
+            for n in range(5):
+                port = (a, b)[n % 2]
+                _status, headers, _ = request(port, "GET", "/accounts/login/", client=f"192.0.2.{n}")
+                fresh = set_cookies(headers)
+                request(port, "POST", "/accounts/login/", client=f"192.0.2.{n}", cookies=fresh, form={
+                    "login": "alice@example.com", "password": f"guess {n}", "csrfmiddlewaretoken": fresh["csrftoken"],
+                }, headers={"Origin": f"https://{HOST}", "Referer": f"https://{HOST}/accounts/login/"})
+            _status, headers, _ = request(b, "GET", "/accounts/login/", client="192.0.2.77")
+            fresh = set_cookies(headers)
+            status, _, body = request(b, "POST", "/accounts/login/", client="192.0.2.77", cookies=fresh, form={
+                "login": "alice@example.com", "password": "correct horse battery staple",
+                "csrfmiddlewaretoken": fresh["csrftoken"],
+            }, headers={"Origin": f"https://{HOST}", "Referer": f"https://{HOST}/accounts/login/"})
+            assert status != 302 and (status == 429 or "Too many failed login attempts" in body)
 
             # Two workers send the outbox, each message once.
             for _ in range(2):
