@@ -123,7 +123,7 @@ def run(args) -> int:
     if args.generate_only:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # what autovacuum does shortly after a bulk load
+                cursor.execute("VACUUM ANALYZE")  # what autovacuum does shortly after a bulk load
         return 0
     try:
         def ledger():
