@@ -17,7 +17,23 @@ from django.utils.safestring import SafeString, mark_safe
 
 from goodword.core.dayformat import time_element
 from goodword.core.urlcache import url_for_pk
+from goodword.references.models import Channel
+from goodword.timeline.models import EventKind
 from goodword.timeline.templatetags.timeline import note_preview
+
+
+# Model.get_FOO_display() flattens and hashes the field's whole list of choices on every call:
+# a tenth of an opportunity's page with a hundred events. The labels, once:
+_KIND_LABELS = dict(EventKind.choices)
+_CHANNEL_LABELS = dict(Channel.choices)
+
+
+def _kind_label(event) -> str:
+    return str(_KIND_LABELS.get(event.kind, event.kind))
+
+
+def _channel_label(event) -> str:
+    return str(_CHANNEL_LABELS.get(event.channel, event.channel))
 
 
 def _note(note: str) -> str:
@@ -38,8 +54,8 @@ def timeline_items(events, logged=None) -> SafeString:
         parts.append(
             '\n    <li class="timeline-item' + (" timeline-new" if logged is not None and event == logged else "")
             + '">\n      <p class="timeline-head">\n        <span class="event-kind">'
-            + escape(event.get_kind_display()) + "</span>\n        "
-            + ('<span class="muted">· ' + escape(event.get_channel_display()) + "</span>" if event.channel else "")
+            + escape(_kind_label(event)) + "</span>\n        "
+            + ('<span class="muted">· ' + escape(_channel_label(event)) + "</span>" if event.channel else "")
             + "\n        "
             + ('· <a href="' + escape(opportunity.get_absolute_url()) + '"><bdi>' + escape(str(opportunity))
                + "</bdi></a>" if opportunity else "")
@@ -62,9 +78,9 @@ def opportunity_events(events) -> SafeString:
         reference = event.reference
         parts.append(
             '\n    <li class="timeline-item">\n      <p class="timeline-head">\n        <span class="event-kind">'
-            + escape(event.get_kind_display()) + '</span>\n        · <a href="' + escape(reference.get_absolute_url())
+            + escape(_kind_label(event)) + '</span>\n        · <a href="' + escape(reference.get_absolute_url())
             + '"><bdi>' + escape(reference.name) + "</bdi></a>\n        "
-            + ('<span class="muted">· ' + escape(event.get_channel_display()) + "</span>" if event.channel else "")
+            + ('<span class="muted">· ' + escape(_channel_label(event)) + "</span>" if event.channel else "")
             + "\n        " + _when(event) + "\n      </p>\n      "
             + (_note(event.note) if event.note else "") + "\n    </li>\n    "
         )
@@ -78,7 +94,7 @@ def recent_events(events) -> SafeString:
         reference, opportunity = event.reference, event.opportunity if event.opportunity_id else None
         parts.append(
             '\n      <li class="timeline-item">\n        <p class="timeline-head">\n          <span class="event-kind">'
-            + escape(event.get_kind_display()) + '</span>\n          · <a href="'
+            + escape(_kind_label(event)) + '</span>\n          · <a href="'
             + escape(reference.get_absolute_url()) + '"><bdi>' + escape(reference.name) + "</bdi></a>\n          "
             + ('· <a href="' + escape(opportunity.get_absolute_url()) + '"><bdi>' + escape(str(opportunity))
                + "</bdi></a>" if opportunity else "")
