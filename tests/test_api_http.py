@@ -184,3 +184,13 @@ def test_thresholds_and_templates_as_on_their_settings_pages(api, alice):
     assert api.send("DELETE", "/api/v1/templates/thanks/friendly").status_code == 204
     assert api.get("/api/v1/templates/thanks/friendly").json()["source"] == "built-in"
     assert api.get("/api/v1/templates/nonsense/friendly").status_code == 422
+
+
+@pytest.mark.parametrize("body", ["[]", "[1, 2]", "3", '"x"', "true", "null"])
+def test_a_body_that_is_not_an_object_is_refused_and_changes_nothing(api, alice, body):
+    before = api.get("/api/v1/settings/reminders").json()
+    response = api.client.generic("PATCH", "/api/v1/settings/reminders", body, content_type="application/json",
+                                  **api.headers)
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert "must be a JSON object" in response.json()["detail"]
+    assert api.get("/api/v1/settings/reminders").json() == before

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Status
+from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import NinjaJSONEncoder
@@ -291,7 +292,28 @@ def idempotent(schema, status: int = 201, *, kept=None, no_store: bool = False):
 # ---------------------------------------------------------------- the API
 
 
+class BodyNotAnObject(ValueError):
+    pass
+
+
+class ObjectBodies(Parser):
+    """Every request body here is a JSON object. ninja's Schema reads attributes off whatever it is
+    given, so an array or a number would otherwise pass as a body without fields: an empty change,
+    answered 200."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject(f"The body must be a JSON object ({{…}}), not {_JSON_KINDS.get(type(data), 'that')}.")
+        return data
+
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+               type(None): "null"}
+
+
 api = GoodwordAPI(
+    parser=ObjectBodies(),
     title="Goodword API",
     version="1",
     description=(
@@ -348,6 +370,8 @@ def _too_large(request, exc):
 
 
 def _http_error(request, exc):
+    if isinstance(exc.__cause__, BodyNotAnObject):  # ninja's own words would be "Cannot parse request body"
+        return problems.problem_response(request, exc.status_code, str(exc.__cause__))
     return problems.problem_response(request, exc.status_code, str(exc))
 
 
