@@ -214,7 +214,9 @@ def test_snoozing_or_dismissing_someone_elses_debt_is_not_found(alice, bob, dana
 def test_due_dates_and_today_follow_the_users_time_zone(alice, dana):
     job = make_opportunity(alice, stage="interviewing")
     make_listing(job, dana)
-    requested = timezone.now().replace(hour=5, minute=0, second=0, microsecond=0)  # 05:00 UTC
+    # Yesterday's 05:00 UTC: today's would still be in the future in the hours after midnight UTC.
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    requested = yesterday.replace(hour=5, minute=0, second=0, microsecond=0)
     log(dana, "letter_requested", job, at=requested)
     now = requested + dt.timedelta(hours=1)  # 06:00 UTC: still the evening before in Los Angeles
     courtesy_settings(alice, time_zone="UTC")
