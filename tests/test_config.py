@@ -38,7 +38,22 @@ def test_postgresql_url_becomes_a_psycopg_database(tmp_path):
     assert (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "django.db.backends.postgresql", "refs", "ann", "s@cret", "db.internal", "6543",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+
+
+@pytest.mark.parametrize(
+    ("query", "binding", "threshold"),
+    [
+        ("", True, 5),
+        ("?prepare_threshold=0", True, 0),
+        ("?prepare_threshold=none", True, None),  # PgBouncer in transaction mode without prepared statements
+        ("?server_side_binding=false", False, None),  # client-side binding cannot prepare
+        ("?server_side_binding=on&prepare_threshold=12", True, 12),
+    ],
+)
+def test_postgresql_prepares_statements_unless_the_url_says_otherwise(tmp_path, query, binding, threshold):
+    options = load(tmp_path, GOODWORD_DATABASE_URL=f"postgresql://db/refs{query}").database["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
 
 
 def test_absolute_sqlite_url_is_honoured(tmp_path):
@@ -52,6 +67,8 @@ def test_absolute_sqlite_url_is_honoured(tmp_path):
         ({"GOODWORD_DATABASE_URL": "mysql://root@localhost/refs"}, "GOODWORD_DATABASE_URL has the unknown scheme 'mysql'"),
         ({"GOODWORD_DATABASE_URL": "postgresql://localhost"}, "names no database"),
         ({"GOODWORD_DATABASE_URL": "postgresql://localhost:port/x"}, "port that is not a number"),
+        ({"GOODWORD_DATABASE_URL": "postgresql://db/x?prepare_threshold=-1"}, "prepare_threshold='-1'; use a count"),
+        ({"GOODWORD_DATABASE_URL": "postgresql://db/x?server_side_binding=maybe"}, "server_side_binding='maybe'"),
         ({"GOODWORD_DEBUG": "maybe"}, "GOODWORD_DEBUG='maybe' is not a boolean"),
         ({"GOODWORD_MODE": "cloud"}, "GOODWORD_MODE='cloud' is not a mode"),
         ({"GOODWORD_TIME_ZONE": "Mars/Olympus"}, "GOODWORD_TIME_ZONE='Mars/Olympus' is not a known time zone"),
@@ -122,6 +139,20 @@ def test_suite_runs_on_the_database_ci_asked_for():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_a_repeated_query_as_a_prepared_statement():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from goodword.references.models import Reference
+
+    for _ in range(config.PREPARE_THRESHOLD + 1):
+        list(Reference.objects.filter(owner_id=-1, name="prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('"references_reference"."name" = $' in statement for statement in statements), statements
 
 
 @pytest.mark.django_db

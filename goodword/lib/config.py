@@ -126,7 +126,7 @@ def parse_database_url(raw: str | None, home: Path) -> dict:
                 f"GOODWORD_DATABASE_URL={redact(raw)!r} names no database; "
                 "use postgresql://user:password@host:5432/dbname."
             )
-        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        options = postgres_options({k: v[-1] for k, v in parse_qs(parts.query).items()}, raw)
         try:
             port = parts.port
         except ValueError:
@@ -148,6 +148,37 @@ def parse_database_url(raw: str | None, home: Path) -> dict:
         f"GOODWORD_DATABASE_URL has the unknown scheme {scheme or '(none)'!r}; "
         "accepted: sqlite:////path/to/file.sqlite3 or postgresql://user@host:5432/dbname."
     )
+
+
+# Server-side binding with prepared statements: each query shape is parsed and planned once per
+# connection instead of on every run. A signed-in page runs ten or so queries of the same shapes for
+# every user, and planning was about half of each one's time on the server (docs/hosting.md §9).
+PREPARE_THRESHOLD = 5  # psycopg's own default: a shape run this often on a connection is prepared
+
+
+def postgres_options(options: dict, raw: str) -> dict:
+    """libpq's options from the URL's query string, plus Goodword's two, typed: `server_side_binding`
+    (true/false, default true) and `prepare_threshold` (a count, or `none` for no prepared statements:
+    what a pooler in transaction mode without prepared-statement support needs)."""
+    binding = options.pop("server_side_binding", "true").lower()
+    if binding not in TRUE_WORDS | FALSE_WORDS - {""}:
+        raise ConfigError(
+            f"GOODWORD_DATABASE_URL={redact(raw)!r} has server_side_binding={binding!r}; use true or false."
+        )
+    threshold = options.pop("prepare_threshold", str(PREPARE_THRESHOLD)).lower()
+    if threshold in ("none", "off"):
+        prepare = None
+    elif threshold.isdigit() and int(threshold) < 10_000:
+        prepare = int(threshold)
+    else:
+        raise ConfigError(
+            f"GOODWORD_DATABASE_URL={redact(raw)!r} has prepare_threshold={threshold!r}; use a count "
+            "(0 prepares every query on first use) or none (no prepared statements, e.g. behind PgBouncer "
+            "in transaction mode)."
+        )
+    # Prepared statements need the server to bind the parameters: client-side binding sends plain text.
+    server_side = binding in TRUE_WORDS
+    return options | {"server_side_binding": server_side, "prepare_threshold": prepare if server_side else None}
 
 
 def redact(url: str) -> str:
