@@ -379,10 +379,10 @@ def _decisions(owner_id: int):
     return DebtDecision.objects.filter(owner_id=owner_id)
 
 
-def build_ledger(user, now: dt.datetime | None = None) -> Ledger:
+def build_ledger(user, now: dt.datetime | None = None, user_settings: UserSettings | None = None) -> Ledger:
     """The user's ledger: every rule run, snoozed and dismissed debts set aside,
-    worst first then by due date. A fixed number of queries: eight."""
-    facts = fetch_facts(user, now)
+    worst first then by due date. A fixed number of queries: eight (seven with settings given)."""
+    facts = fetch_facts(user, now, user_settings)
     debts = rules.run_rules(facts)
     decisions = {row.key: row.as_plain() for row in _decisions(user.pk)}
     open_debts, hidden = apply_decisions(debts, decisions, facts.today)
@@ -407,7 +407,8 @@ def ledger_for_request(request, stamp: summary.Stamp | None = None) -> Ledger:
     cached = getattr(request, "_courtesy_ledger", None)
     if cached is None:
         stamp = stamp or summary.read(request.user)  # before the facts: see summary.py
-        cached = request._courtesy_ledger = build_ledger(request.user)
+        known_settings = getattr(request, "_courtesy_settings", None)
+        cached = request._courtesy_ledger = build_ledger(request.user, user_settings=known_settings)
         summary.store(request.user, stamp, cached)
     return cached
 
@@ -449,7 +450,11 @@ def request_settings(request) -> UserSettings:
     """The signed-in user's courtesy settings: the request's ledger's when the page
     built one (no query), else read once."""
     cached = getattr(request, "_courtesy_ledger", None)
-    return cached.settings if cached is not None else load_settings(request.user)
+    if cached is not None:
+        return cached.settings
+    if getattr(request, "_courtesy_settings", None) is None:
+        request._courtesy_settings = load_settings(request.user)
+    return request._courtesy_settings
 
 
 def request_open_count(request) -> int:
@@ -471,3 +476,4 @@ def release_request_ledger(request) -> None:
     """Forget the request's ledger (see courtesy.middleware.ReleaseLedgerMiddleware)."""
     request.__dict__.pop("_courtesy_ledger", None)
     request.__dict__.pop("_courtesy_kept_debts", None)
+    request.__dict__.pop("_courtesy_settings", None)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from goodword.core.prepared import prepared
-from goodword.courtesy.ledger import request_open_debts
+from goodword.courtesy.ledger import request_open_debts, request_settings
 from goodword.courtesy.pages import own_debts_context
 from goodword.courtesy.refresh import changes_ledger
 from goodword.courtesy.services import fatigue_warning
@@ -331,7 +331,7 @@ def slate_add(request, pk):
     if form.is_valid():
         reference = form.cleaned_data["reference"]
         # Asked before the listing exists, so the warning counts this one as the next.
-        warning = fatigue_warning(reference)
+        warning = fatigue_warning(reference, request_settings(request))
         try:
             services.add_to_slate(opportunity, reference, in_scope=form.cleaned_data["in_scope"])
         except ValidationError as error:
