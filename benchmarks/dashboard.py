@@ -220,7 +220,9 @@ def change_committer(home: str, database: str | None, user_id: int):
     if database:
         import psycopg
 
-        connection = psycopg.connect(database, autocommit=True)
+        from goodword.lib.config import libpq_url
+
+        connection = psycopg.connect(libpq_url(database), autocommit=True)
         sql = ("UPDATE references_reference SET updated_at = clock_timestamp() "
                "WHERE id = (SELECT MIN(id) FROM references_reference WHERE owner_id = %s)")
     else:

@@ -100,9 +100,11 @@ def hosted_env(home: str, database: str) -> dict:
 def create_database(url: str) -> None:
     import psycopg
 
+    from goodword.lib.config import libpq_url
+
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    with psycopg.connect(url.replace(parts.path, "/postgres", 1), autocommit=True) as admin:
+    with psycopg.connect(urlsplit(libpq_url(url))._replace(path="/postgres").geturl(), autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
 

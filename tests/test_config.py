@@ -200,3 +200,9 @@ def test_instance_mail_reaches_a_real_smtp_server(tmp_path, settings, db):
         mail.send_mail("Your Goodword digest", "3 things due.", "goodword@example.org", ["alice@example.org"])
         assert sink.handler.wait_for(1)
     assert sink.handler.received[0]["Subject"] == "Your Goodword digest"
+
+
+def test_libpq_gets_the_database_url_without_goodwords_own_options():
+    url = "postgresql://ann@db:5432/refs?sslmode=require&prepare_threshold=none&server_side_binding=false"
+    assert config.libpq_url(url) == "postgresql://ann@db:5432/refs?sslmode=require"
+    assert config.libpq_url("postgresql://ann@db/refs") == "postgresql://ann@db/refs"

@@ -15,7 +15,7 @@ import stat
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
 
 from goodword.lib.private_files import make_private_folder
 
@@ -179,6 +179,17 @@ def postgres_options(options: dict, raw: str) -> dict:
     # Prepared statements need the server to bind the parameters: client-side binding sends plain text.
     server_side = binding in TRUE_WORDS
     return options | {"server_side_binding": server_side, "prepare_threshold": prepare if server_side else None}
+
+
+OWN_POSTGRES_OPTIONS = ("server_side_binding", "prepare_threshold")
+
+
+def libpq_url(raw: str) -> str:
+    """GOODWORD_DATABASE_URL as libpq takes it (psql, psycopg.connect): without the two options
+    Goodword reads itself, which libpq refuses as unknown."""
+    parts = urlsplit(raw)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in OWN_POSTGRES_OPTIONS]
+    return parts._replace(query=urlencode(kept)).geturl()
 
 
 def redact(url: str) -> str:
