@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
-from django.db import connection
+from django.db import connection, connections
 
 from goodword.lib import config
 
@@ -38,20 +38,21 @@ def test_postgresql_url_becomes_a_psycopg_database(tmp_path):
     assert (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "django.db.backends.postgresql", "refs", "ann", "s@cret", "db.internal", "6543",
     )
-    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": False, "prepare_threshold": None}
 
 
 @pytest.mark.parametrize(
     ("query", "binding", "threshold"),
     [
-        ("", True, 5),
-        ("?prepare_threshold=0", True, 0),
-        ("?prepare_threshold=none", True, None),  # PgBouncer in transaction mode without prepared statements
-        ("?server_side_binding=false", False, None),  # client-side binding cannot prepare
+        ("", False, None),  # Django's default: client-side binding, which cannot prepare
+        ("?server_side_binding=true", True, 5),
+        ("?server_side_binding=true&prepare_threshold=0", True, 0),
+        ("?server_side_binding=yes&prepare_threshold=none", True, None),
+        ("?prepare_threshold=3", False, None),
         ("?server_side_binding=on&prepare_threshold=12", True, 12),
     ],
 )
-def test_postgresql_prepares_statements_unless_the_url_says_otherwise(tmp_path, query, binding, threshold):
+def test_postgresql_prepares_statements_when_the_url_asks_for_it(tmp_path, query, binding, threshold):
     options = load(tmp_path, GOODWORD_DATABASE_URL=f"postgresql://db/refs{query}").database["OPTIONS"]
     assert (options["server_side_binding"], options["prepare_threshold"]) == (binding, threshold)
 
@@ -142,17 +143,22 @@ def test_suite_runs_on_the_database_ci_asked_for():
 
 
 @pytest.mark.django_db
-def test_postgresql_runs_a_repeated_query_as_a_prepared_statement():
+def test_postgresql_runs_a_repeated_query_as_a_prepared_statement_when_asked(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    from goodword.references.models import Reference
-
-    for _ in range(config.PREPARE_THRESHOLD + 1):
-        list(Reference.objects.filter(owner_id=-1, name="prepared"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
-    assert any('"references_reference"."name" = $' in statement for statement in statements), statements
+    url = "postgresql://{USER}@{HOST}:{PORT}/{NAME}?server_side_binding=true".format(**connection.settings_dict)
+    asked = load(tmp_path, GOODWORD_DATABASE_URL=url).database
+    wrapper = type(connections["default"])
+    prepared = wrapper({**connection.settings_dict, "OPTIONS": asked["OPTIONS"]})  # a second connection
+    try:
+        with prepared.cursor() as cursor:
+            for _ in range(config.PREPARE_THRESHOLD + 1):
+                cursor.execute('SELECT id FROM "references_reference" WHERE "name" = %s', ["prepared"])
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+    finally:
+        prepared.close()
+    assert any('"name" = $1' in statement for statement in statements), statements
 
 
 @pytest.mark.django_db

@@ -150,17 +150,18 @@ def parse_database_url(raw: str | None, home: Path) -> dict:
     )
 
 
-# Server-side binding with prepared statements: each query shape is parsed and planned once per
-# connection instead of on every run. A signed-in page runs ten or so queries of the same shapes for
-# every user; the session lookup, for one, took 0.35 ms unprepared and 0.16 ms prepared (docs/hosting.md §2).
+# Server-side binding with prepared statements parses and plans each query shape once per connection:
+# the session lookup took 0.35 ms unprepared and 0.16 ms prepared. Through HTTP the benchmarks could
+# not tell the two apart (docs/hosting.md §2, §9), so the default stays Django's (client-side binding,
+# which also suits any pooler); an instance may turn them on from its URL.
 PREPARE_THRESHOLD = 5  # psycopg's own default: a shape run this often on a connection is prepared
 
 
 def postgres_options(options: dict, raw: str) -> dict:
     """libpq's options from the URL's query string, plus Goodword's two, typed: `server_side_binding`
-    (true/false, default true) and `prepare_threshold` (a count, or `none` for no prepared statements:
-    what a pooler in transaction mode without prepared-statement support needs)."""
-    binding = options.pop("server_side_binding", "true").lower()
+    (true/false, default false) and `prepare_threshold` (a count, default 5, or `none`), which counts
+    only with server-side binding: client-side binding sends each query as plain text."""
+    binding = options.pop("server_side_binding", "false").lower()
     if binding not in TRUE_WORDS | FALSE_WORDS - {""}:
         raise ConfigError(
             f"GOODWORD_DATABASE_URL={redact(raw)!r} has server_side_binding={binding!r}; use true or false."
@@ -176,7 +177,6 @@ def postgres_options(options: dict, raw: str) -> dict:
             "(0 prepares every query on first use) or none (no prepared statements, e.g. behind PgBouncer "
             "in transaction mode)."
         )
-    # Prepared statements need the server to bind the parameters: client-side binding sends plain text.
     server_side = binding in TRUE_WORDS
     return options | {"server_side_binding": server_side, "prepare_threshold": prepare if server_side else None}
 
